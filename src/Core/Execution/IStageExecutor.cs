@@ -1,0 +1,13 @@
+namespace Ablations.Core.Execution;
+
+/// <summary>
+/// One stage type (world, teacher, student, command, ...). Execute is synchronous on purpose: TorchSharp's
+/// dispose scopes and grad mode are thread-local, so a training job must not hop threads.
+/// Throw <see cref="StageFailedException"/> for a classified failure; anything else counts as transient.
+/// </summary>
+public interface IStageExecutor
+{
+    string Type { get; }
+
+    void Execute(StageContext context);
+}

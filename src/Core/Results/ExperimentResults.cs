@@ -1,0 +1,35 @@
+using Ablations.Core.Spec;
+using System.Text.Json.Nodes;
+
+namespace Ablations.Core.Results;
+
+/// <summary>
+/// Everything a report needs about one experiment, read from the store in one go. Reports work on this
+/// value only, so they can be tested without a database.
+/// </summary>
+public sealed record ExperimentResults(
+    string Experiment,
+    string? Description,
+    MetricSpec? Metric,
+    /// <summary>The swept keys in spec order (zip groups flattened); seeds are not axes.</summary>
+    IReadOnlyList<string> AxisKeys,
+    IReadOnlyDictionary<string, JsonNode?>? Baseline,
+    DesignKind Design,
+    IReadOnlyList<RunResult> Runs,
+    IReadOnlyList<StageCost> Stages);
+
+/// <summary>One run = one cell × one seed. Metrics are the final values; curves are the streamed points.</summary>
+public sealed record RunResult(
+    string RunId,
+    int CellIndex,
+    IReadOnlyDictionary<string, JsonNode?> Params,
+    long Seed,
+    string Status,
+    bool IsBaseline,
+    IReadOnlyDictionary<string, double> Metrics,
+    IReadOnlyDictionary<string, IReadOnlyList<CurvePoint>> Curves);
+
+public readonly record struct CurvePoint(long Step, double Value);
+
+/// <summary>One unique stage of the experiment's DAG: its compute cost and how many runs shared it.</summary>
+public sealed record StageCost(string Hash, string Type, string Status, double Seconds, int UsedByRuns, bool ReusedFromEarlier);

@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+
+namespace Ablations.Core.Spec;
+
+public enum SweepMethod { Grid, Random }
+
+public enum MetricGoal { Maximize, Minimize }
+
+/// <summary>How cells are formed: every combination, or the baseline plus each axis value changed alone.</summary>
+public enum DesignKind { Full, OneAtATime }
+
+public sealed record MetricSpec(string Name, MetricGoal Goal);
+
+/// <summary>Where a stage type's jobs go: a Hangfire queue and, optionally, which devices may run them.</summary>
+public sealed record ResourceSpec(string Queue, IReadOnlyList<string> Devices);
+
+/// <summary>
+/// An external program run once per run (the <c>command</c> stage). Macros as in W&amp;B sweeps:
+/// ${env} ${interpreter} ${program} ${args} ${args_no_hyphens} ${args_json_file}, plus ${param.KEY} and ${seed}.
+/// </summary>
+public sealed record CommandSpec(
+    string? Program,
+    IReadOnlyList<string> Command,
+    string? WorkingDirectory,
+    IReadOnlyDictionary<string, string> Environment,
+    TimeSpan? Timeout);
+
+/// <summary>
+/// One random-search distribution (W&amp;B names): uniform, log_uniform_values, int_uniform, categorical.
+/// </summary>
+public sealed record Distribution(string Kind, double? Min, double? Max, IReadOnlyList<JsonNode?> Values, IReadOnlyList<double>? Probabilities);
+
+/// <summary>
+/// One swept axis. A plain axis has one key; a zip group has several keys whose values move together,
+/// so each entry of <see cref="Values"/> holds one value per key. Random search may use a distribution instead.
+/// </summary>
+public sealed record Axis(IReadOnlyList<string> Keys, IReadOnlyList<IReadOnlyList<JsonNode?>> Values, Distribution? Distribution = null)
+{
+    public bool IsZip => Keys.Count > 1;
+}
+
+/// <summary>
+/// The validated, normalised experiment: nothing downstream sees raw YAML. Parameter keys are dotted
+/// paths into the run configuration (e.g. <c>student.kd.scale</c>); values are JSON nodes.
+/// </summary>
+public sealed record ExperimentSpec
+{
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+    /// <summary>The file it came from (for messages) and its exact text (stored with the experiment).</summary>
+    public required string SourcePath { get; init; }
+    public required string SourceText { get; init; }
+    /// <summary>"reinforced" (the MobileCLIP pipeline) or "command" (one external program per run).</summary>
+    public required string Pipeline { get; init; }
+    public SweepMethod Method { get; init; } = SweepMethod.Grid;
+    public MetricSpec? Metric { get; init; }
+    /// <summary>Fixed parameters (W&amp;B <c>value:</c>) — set in every run, not axes.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> Fixed { get; init; } = new Dictionary<string, JsonNode?>();
+    public IReadOnlyList<Axis> Axes { get; init; } = [];
+    /// <summary>Extra partial assignments appended as cells (missing keys take the baseline or first value).</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, JsonNode?>> Include { get; init; } = [];
+    /// <summary>Partial assignments; any cell matching all keys of one is dropped.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, JsonNode?>> Exclude { get; init; } = [];
+    /// <summary>Replicates, not a factor: every cell runs once per seed.</summary>
+    public IReadOnlyList<long> Seeds { get; init; } = [0];
+    public IReadOnlyDictionary<string, JsonNode?>? Baseline { get; init; }
+    public DesignKind Design { get; init; } = DesignKind.Full;
+    public int? RunCap { get; init; }
+    /// <summary>Per-stage-type configuration (profile already applied), e.g. Stages["student"]["lambda"].</summary>
+    public JsonObject Stages { get; init; } = new();
+    /// <summary>Named variants by kind, e.g. Variants["teachers"]["dfn_a"] = { arch: ..., kd_scale: 50 }.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonObject>> Variants { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, JsonObject>>();
+    public IReadOnlyDictionary<string, ResourceSpec> Resources { get; init; } = new Dictionary<string, ResourceSpec>();
+    public CommandSpec? Command { get; init; }
+    /// <summary>The profile that was applied (e.g. "smoke"), or null.</summary>
+    public string? Profile { get; init; }
+}
