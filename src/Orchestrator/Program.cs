@@ -1,1 +1,3 @@
-return 0;
+using Ablations.Orchestrator.Commands;
+
+return Cli.Run(args);

@@ -13,4 +13,8 @@ public enum FailureKind
     /// <summary>An external program exited non-zero or timed out.</summary>
     ExternalFailure,
     Cancelled,
+    /// <summary>Not run because a stage it needs failed.</summary>
+    UpstreamFailed,
+    /// <summary>An unexpected error in our own code (a bug): not retried.</summary>
+    Error,
 }

@@ -1,0 +1,79 @@
+using Ablations.Core.Planning.Pipelines;
+using Ablations.Core.Spec;
+using System.Text.Json.Nodes;
+
+namespace Ablations.Core.Planning;
+
+/// <summary>Spec → cells × seeds → per-run stage chains → one DAG of unique, content-hashed stages. Pure.</summary>
+public static class Planner
+{
+    public static StagePlan Plan(ExperimentSpec spec)
+    {
+        var pipeline = PipelineCatalog.Get(spec.Pipeline);
+        var expansion = GridExpander.Expand(spec);
+        var unique = new Dictionary<string, PlannedStage>(StringComparer.Ordinal);
+        var order = new List<PlannedStage>();
+        var runs = new List<PlannedRun>();
+        var problems = new List<string>();
+
+        foreach (var cell in expansion.Cells)
+        {
+            var (runParams, runConfig) = RunConfigBuilder.Build(spec, cell);
+            foreach (var seed in spec.Seeds)
+            {
+                IReadOnlyList<StageSpec> chain;
+                try
+                {
+                    chain = pipeline.Build(spec, runParams, runConfig, seed);
+                }
+                catch (PlanningException e)
+                {
+                    foreach (var p in e.Problems)
+                        if (!problems.Contains(p)) problems.Add(p);
+                    continue;
+                }
+                runs.Add(PlanRun(spec, cell, runParams, seed, chain, unique, order));
+            }
+        }
+        if (problems.Count > 0) throw new PlanningException(problems);
+        return new StagePlan(spec, expansion, order, runs);
+    }
+
+    private static PlannedRun PlanRun(
+        ExperimentSpec spec, Cell cell, IReadOnlyDictionary<string, JsonNode?> runParams, long seed,
+        IReadOnlyList<StageSpec> chain, Dictionary<string, PlannedStage> unique, List<PlannedStage> order)
+    {
+        if (chain.Count == 0) throw new InvalidOperationException($"pipeline {spec.Pipeline} produced no stages");
+        var byKey = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var stage in chain)
+        {
+            var inputs = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (role, key) in stage.Inputs)
+            {
+                if (!byKey.TryGetValue(key, out var upstream))
+                    throw new InvalidOperationException($"pipeline {spec.Pipeline}: stage '{stage.Key}' reads '{key}', which is not an earlier stage of the run");
+                inputs[role] = upstream;
+            }
+            var hash = StageHasher.Hash(stage.Type, stage.Config, inputs);
+            byKey[stage.Key] = hash;
+            if (!unique.ContainsKey(hash))
+            {
+                var planned = new PlannedStage(hash, stage.Type, stage.Config, inputs, QueueFor(spec, stage.Type));
+                unique[hash] = planned;
+                order.Add(planned);
+            }
+        }
+        var runKey = JsonCanonical.Sha256(JsonCanonical.Serialize(new JsonObject
+        {
+            ["params"] = JsonNode.Parse(JsonCanonical.Serialize(runParams)),
+            ["seed"] = seed,
+        }))[..16];
+        return new PlannedRun(runKey, cell, runParams, seed, byKey, byKey[chain[^1].Key]);
+    }
+
+    /// <summary>The Hangfire queue of a stage type: resources.TYPE, else resources.default, else "default".</summary>
+    public static string QueueFor(ExperimentSpec spec, string stageType) =>
+        spec.Resources.TryGetValue(stageType, out var r) ? r.Queue
+        : spec.Resources.TryGetValue("default", out var d) ? d.Queue
+        : "default";
+}

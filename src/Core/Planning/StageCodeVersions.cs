@@ -1,0 +1,16 @@
+namespace Ablations.Core.Planning;
+
+/// <summary>
+/// The code version that enters every stage hash. Bump a type's entry when its executor's output changes
+/// meaning (a new loss term, a fixed bug in the world generator): every stage of that type, and
+/// everything downstream of it, then re-runs instead of being reused from the store.
+/// </summary>
+public static class StageCodeVersions
+{
+    private static readonly Dictionary<string, string> Versions = new(StringComparer.Ordinal)
+    {
+        ["command"] = "1",
+    };
+
+    public static string For(string stageType) => Versions.GetValueOrDefault(stageType, "1");
+}

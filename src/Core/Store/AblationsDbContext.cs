@@ -1,0 +1,62 @@
+using Ablations.Core.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ablations.Core.Store;
+
+/// <summary>The results store. SQLite (WAL, busy timeout) by default; PostgreSQL for many nodes.</summary>
+public sealed class AblationsDbContext(DbContextOptions<AblationsDbContext> options) : DbContext(options)
+{
+    public DbSet<ExperimentRow> Experiments => Set<ExperimentRow>();
+    public DbSet<RunRow> Runs => Set<RunRow>();
+    public DbSet<RunStageRow> RunStages => Set<RunStageRow>();
+    public DbSet<StageRow> Stages => Set<StageRow>();
+    public DbSet<StageInputRow> StageInputs => Set<StageInputRow>();
+    public DbSet<MetricRow> Metrics => Set<MetricRow>();
+    public DbSet<ArtifactRow> Artifacts => Set<ArtifactRow>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<ExperimentRow>(e =>
+        {
+            e.ToTable("experiments");
+            e.HasIndex(x => x.Name).IsUnique();
+        });
+        b.Entity<RunRow>(e =>
+        {
+            e.ToTable("runs");
+            e.HasIndex(x => new { x.ExperimentId, x.RunKey }).IsUnique();
+            e.HasOne(x => x.Experiment).WithMany(x => x.Runs).HasForeignKey(x => x.ExperimentId);
+        });
+        b.Entity<StageRow>(e =>
+        {
+            e.ToTable("stages");
+            e.HasKey(x => x.Hash);
+            e.Property(x => x.Status).HasConversion<string>();
+            e.HasIndex(x => x.Status);
+        });
+        b.Entity<RunStageRow>(e =>
+        {
+            e.ToTable("run_stages");
+            e.HasKey(x => new { x.RunId, x.StageHash });
+            e.HasOne(x => x.Run).WithMany(x => x.Stages).HasForeignKey(x => x.RunId);
+            e.HasOne(x => x.Stage).WithMany().HasForeignKey(x => x.StageHash);
+            e.HasIndex(x => x.StageHash);
+        });
+        b.Entity<StageInputRow>(e =>
+        {
+            e.ToTable("stage_inputs");
+            e.HasKey(x => new { x.StageHash, x.Role });
+            e.HasIndex(x => x.InputHash);
+        });
+        b.Entity<MetricRow>(e =>
+        {
+            e.ToTable("metrics");
+            e.HasIndex(x => new { x.StageHash, x.Name, x.Step });
+        });
+        b.Entity<ArtifactRow>(e =>
+        {
+            e.ToTable("artifacts");
+            e.HasKey(x => x.Hash);
+        });
+    }
+}

@@ -1,0 +1,31 @@
+namespace Ablations.Core.Store.Entities;
+
+/// <summary>
+/// A unique unit of work, keyed by its content hash, shared by every run (of any experiment) that needs it.
+/// </summary>
+public sealed class StageRow
+{
+    public required string Hash { get; set; }
+    public required string Type { get; set; }
+    public required string ConfigJson { get; set; }
+    /// <summary>Canonical JSON object of input role → upstream stage hash.</summary>
+    public required string InputsJson { get; set; }
+    public required string Queue { get; set; }
+    public StageStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public string? Worker { get; set; }
+    public string? JobId { get; set; }
+    public DateTime? EnqueuedAt { get; set; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? HeartbeatAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    /// <summary>Seconds of the successful attempt (compute cost, for reuse accounting).</summary>
+    public double? DurationSeconds { get; set; }
+    public double Progress { get; set; }
+    public string? Phase { get; set; }
+    /// <summary>A FailureKind name, e.g. "Diverged"; null unless failed.</summary>
+    public string? FailureKind { get; set; }
+    public string? Error { get; set; }
+    public bool CancelRequested { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

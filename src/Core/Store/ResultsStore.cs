@@ -1,0 +1,371 @@
+using Ablations.Core.Execution;
+using Ablations.Core.Planning;
+using Ablations.Core.Store.Entities;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ablations.Core.Store;
+
+/// <summary>
+/// The one place that changes stage state. Every transition is a single guarded UPDATE (status, and the
+/// owning worker where it matters), so two processes racing on the same stage cannot both win: that is
+/// what makes enqueueing idempotent and a duplicate Hangfire delivery a no-op.
+/// </summary>
+public sealed partial class ResultsStore
+{
+    private ResultsStore(StoreLocation location) => Location = location;
+
+    public StoreLocation Location { get; }
+
+    /// <summary>Opens (creating or migrating) the store; a read-only or locked file becomes a clear StoreUnavailableException.</summary>
+    public static ResultsStore Open(StoreLocation location)
+    {
+        var store = new ResultsStore(location);
+        Guard(location, () =>
+        {
+            if (location.Provider == StoreProvider.Sqlite)
+            {
+                var dir = Path.GetDirectoryName(location.Display);
+                if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+            }
+            using var db = store.NewContext();
+            db.Database.Migrate();
+            if (location.Provider == StoreProvider.Sqlite)
+                db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        });
+        return store;
+    }
+
+    public AblationsDbContext NewContext() => new(Location.Options());
+
+    /// <summary>Runs a store operation, turning storage-level failures into a message that names the file and the fix.</summary>
+    public static T Guard<T>(StoreLocation location, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (Unwrap(e) is SqliteException se)
+        {
+            throw se.SqliteErrorCode switch
+            {
+                8 => new StoreUnavailableException($"{location.Display}: the results store is read-only; make the file and its folder writable, or pass another --root", e),
+                5 or 6 => new StoreUnavailableException($"{location.Display}: the results store stayed locked by another process for {StoreLocation.BusyTimeoutSeconds} s; stop that process or pass another --root", e),
+                14 => new StoreUnavailableException($"{location.Display}: the results store cannot be opened (missing folder or no permission); check the path or pass another --root", e),
+                11 or 26 => new StoreUnavailableException($"{location.Display}: this file is not a valid results store (corrupt or not SQLite); move it away or pass another --root", e),
+                _ => new StoreUnavailableException($"{location.Display}: results store error: {se.Message}", e),
+            };
+        }
+        catch (Exception e) when (Unwrap(e) is System.Net.Sockets.SocketException or Npgsql.NpgsqlException)
+        {
+            throw new StoreUnavailableException($"{location.Display}: cannot reach the PostgreSQL results store: {Unwrap(e).Message}", e);
+        }
+    }
+
+    public static void Guard(StoreLocation location, Action action) => Guard(location, () => { action(); return 0; });
+
+    private T Guard<T>(Func<T> action) => Guard(Location, action);
+
+    private static Exception Unwrap(Exception e)
+    {
+        while (e.InnerException is not null && e is not SqliteException && e is not Npgsql.NpgsqlException) e = e.InnerException;
+        return e;
+    }
+
+    /// <summary>
+    /// Persists the plan: the experiment (by name), new runs, new stages as Pending, run↔stage links. Runs of an
+    /// earlier version of the spec that the plan no longer has are kept but marked inactive. Stages that already
+    /// succeeded (in any experiment) are reused; cancelled ones go back to Pending (a resumed run).
+    /// </summary>
+    public SubmitResult Submit(StagePlan plan, string codeVersion, string? gitCommit, string reportContextJson) => Guard(() =>
+    {
+        using var db = NewContext();
+        using var tx = db.Database.BeginTransaction();
+        var now = DateTime.UtcNow;
+        var spec = plan.Spec;
+        var experiment = db.Experiments.SingleOrDefault(e => e.Name == spec.Name);
+        if (experiment is null)
+        {
+            experiment = new ExperimentRow
+            {
+                Name = spec.Name, SpecPath = spec.SourcePath, SpecText = spec.SourceText, SpecHash = JsonCanonical.Sha256(spec.SourceText),
+                CodeVersion = codeVersion, ReportContextJson = reportContextJson, CreatedAt = now,
+            };
+            db.Experiments.Add(experiment);
+        }
+        experiment.Description = spec.Description;
+        experiment.SpecPath = spec.SourcePath;
+        experiment.SpecText = spec.SourceText;
+        experiment.SpecHash = JsonCanonical.Sha256(spec.SourceText);
+        experiment.Profile = spec.Profile;
+        experiment.GitCommit = gitCommit;
+        experiment.CodeVersion = codeVersion;
+        experiment.ReportContextJson = reportContextJson;
+        experiment.UpdatedAt = now;
+        experiment.CancelRequested = false;
+        db.SaveChanges();
+
+        var hashes = plan.Stages.Select(s => s.Hash).ToList();
+        var existing = db.Stages.Where(s => hashes.Contains(s.Hash)).ToDictionary(s => s.Hash);
+        int newStages = 0, reused = 0;
+        foreach (var stage in plan.Stages)
+        {
+            if (existing.TryGetValue(stage.Hash, out var row))
+            {
+                if (row.Status == StageStatus.Succeeded) reused++;
+                if (row.Status == StageStatus.Cancelled) ResetForRetry(row);
+                continue;
+            }
+            newStages++;
+            db.Stages.Add(new StageRow
+            {
+                Hash = stage.Hash, Type = stage.Type, ConfigJson = JsonCanonical.Serialize(stage.Config),
+                InputsJson = JsonCanonical.Serialize(stage.Inputs.ToDictionary(p => p.Key, p => (System.Text.Json.Nodes.JsonNode?)p.Value)),
+                Queue = stage.Queue, Status = StageStatus.Pending, CreatedAt = now,
+            });
+            foreach (var (role, input) in stage.Inputs)
+                db.StageInputs.Add(new StageInputRow { StageHash = stage.Hash, InputHash = input, Role = role });
+        }
+        db.SaveChanges();
+
+        var runs = db.Runs.Where(r => r.ExperimentId == experiment.Id).ToDictionary(r => r.RunKey);
+        var planned = plan.Runs.Select(r => r.RunKey).ToHashSet();
+        var newRuns = 0;
+        foreach (var run in plan.Runs)
+        {
+            if (runs.TryGetValue(run.RunKey, out var row))
+            {
+                row.Active = true;
+                row.CellIndex = run.Cell.Index;
+                row.IsBaseline = run.Cell.IsBaseline;
+                continue;
+            }
+            newRuns++;
+            var added = new RunRow
+            {
+                ExperimentId = experiment.Id, RunKey = run.RunKey, CellIndex = run.Cell.Index, ParamsJson = JsonCanonical.Serialize(run.Params),
+                Seed = run.Seed, IsBaseline = run.Cell.IsBaseline, TerminalStageHash = run.TerminalHash, CreatedAt = now,
+            };
+            foreach (var (key, hash) in run.StageHashesByKey)
+                added.Stages.Add(new RunStageRow { StageHash = hash, StageKey = key, IsTerminal = hash == run.TerminalHash });
+            db.Runs.Add(added);
+        }
+        foreach (var (key, row) in runs)
+            if (!planned.Contains(key)) row.Active = false;
+        db.SaveChanges();
+        tx.Commit();
+        return new SubmitResult(experiment.Id, plan.Runs.Count, newRuns, plan.Stages.Count, newStages, reused);
+    });
+
+    private static void ResetForRetry(StageRow row)
+    {
+        row.Status = StageStatus.Pending;
+        row.Attempts = 0;
+        row.Worker = null;
+        row.JobId = null;
+        row.FailureKind = null;
+        row.Error = null;
+        row.CancelRequested = false;
+        row.Progress = 0;
+        row.Phase = null;
+    }
+
+    /// <summary>
+    /// Moves every Pending stage of the experiment whose inputs all succeeded to Queued and returns those this
+    /// call moved (another process calling at the same time gets the rest, never the same ones).
+    /// </summary>
+    public IReadOnlyList<ReadyStage> TakeReady(int experimentId) => Guard(() =>
+    {
+        using var db = NewContext();
+        var candidates = db.RunStages.Where(rs => rs.Run!.ExperimentId == experimentId && rs.Run.Active && rs.Stage!.Status == StageStatus.Pending)
+            .Select(rs => rs.StageHash).Distinct().ToList();
+        return TakeReadyAmong(db, candidates);
+    });
+
+    private static List<ReadyStage> TakeReadyAmong(AblationsDbContext db, IReadOnlyCollection<string> candidates)
+    {
+        var taken = new List<ReadyStage>();
+        if (candidates.Count == 0) return taken;
+        var blocked = db.StageInputs.Where(i => candidates.Contains(i.StageHash))
+            .Join(db.Stages, i => i.InputHash, s => s.Hash, (i, s) => new { i.StageHash, s.Status })
+            .Where(x => x.Status != StageStatus.Succeeded)
+            .Select(x => x.StageHash).Distinct().ToHashSet();
+        var now = DateTime.UtcNow;
+        foreach (var hash in candidates.Where(h => !blocked.Contains(h)))
+        {
+            var moved = db.Stages.Where(s => s.Hash == hash && s.Status == StageStatus.Pending)
+                .ExecuteUpdate(u => u.SetProperty(s => s.Status, StageStatus.Queued).SetProperty(s => s.EnqueuedAt, now));
+            if (moved == 1) taken.Add(new ReadyStage(hash, db.Stages.Where(s => s.Hash == hash).Select(s => s.Queue).Single()));
+        }
+        return taken;
+    }
+
+    /// <summary>
+    /// Queued stages of the experiment: their job may have been lost with a crashed process, so a resumed
+    /// `run` enqueues them again. A duplicate job for a stage is harmless: only one claim wins.
+    /// </summary>
+    public IReadOnlyList<ReadyStage> Queued(int experimentId) => Guard(() =>
+    {
+        using var db = NewContext();
+        return (IReadOnlyList<ReadyStage>)db.Stages
+            .Where(s => s.Status == StageStatus.Queued && db.RunStages.Any(rs => rs.StageHash == s.Hash && rs.Run!.ExperimentId == experimentId && rs.Run.Active))
+            .Select(s => new ReadyStage(s.Hash, s.Queue)).ToList();
+    });
+
+    /// <summary>
+    /// Puts Running stages whose worker is gone back to Queued and returns them for a new job: those whose heartbeat
+    /// is older than <paramref name="staleAfter"/>, and those whose worker <paramref name="isDead"/> says is dead
+    /// (a process on this host that no longer exists). Guarded per stage and worker, so it never steals a live claim twice.
+    /// </summary>
+    public IReadOnlyList<ReadyStage> RequeueAbandoned(TimeSpan staleAfter, Func<string, bool> isDead) => Guard(() =>
+    {
+        using var db = NewContext();
+        var stale = DateTime.UtcNow - staleAfter;
+        var running = db.Stages.AsNoTracking().Where(s => s.Status == StageStatus.Running)
+            .Select(s => new { s.Hash, s.Queue, s.Worker, s.HeartbeatAt }).ToList();
+        var requeued = new List<ReadyStage>();
+        foreach (var s in running.Where(s => s.HeartbeatAt < stale || (s.Worker is not null && isDead(s.Worker))))
+        {
+            var moved = db.Stages.Where(x => x.Hash == s.Hash && x.Worker == s.Worker && x.Status == StageStatus.Running)
+                .ExecuteUpdate(u => u.SetProperty(x => x.Status, StageStatus.Queued).SetProperty(x => x.EnqueuedAt, DateTime.UtcNow));
+            if (moved == 1) requeued.Add(new ReadyStage(s.Hash, s.Queue));
+        }
+        return (IReadOnlyList<ReadyStage>)requeued;
+    });
+
+    public void RecordJob(string hash, string jobId) => Guard(() =>
+    {
+        using var db = NewContext();
+        return db.Stages.Where(s => s.Hash == hash).ExecuteUpdate(u => u.SetProperty(s => s.JobId, jobId));
+    });
+
+    /// <summary>
+    /// Claims a stage for one worker: Queued → Running, or takes over a Running stage whose heartbeat is older
+    /// than <paramref name="staleAfter"/>. Metrics of earlier attempts are deleted in the same transaction, so a
+    /// re-run never leaves duplicate rows. Returns null when another worker holds it or it is already done.
+    /// </summary>
+    public StageRow? Claim(string hash, string worker, TimeSpan staleAfter) => Guard(() =>
+    {
+        using var db = NewContext();
+        using var tx = db.Database.BeginTransaction();
+        var now = DateTime.UtcNow;
+        var stale = now - staleAfter;
+        var claimed = db.Stages
+            .Where(s => s.Hash == hash && (s.Status == StageStatus.Queued || (s.Status == StageStatus.Running && s.HeartbeatAt < stale)))
+            .ExecuteUpdate(u => u
+                .SetProperty(s => s.Status, StageStatus.Running)
+                .SetProperty(s => s.Worker, worker)
+                .SetProperty(s => s.Attempts, s => s.Attempts + 1)
+                .SetProperty(s => s.StartedAt, now)
+                .SetProperty(s => s.HeartbeatAt, now)
+                .SetProperty(s => s.Progress, 0.0)
+                .SetProperty(s => s.Phase, (string?)null)
+                .SetProperty(s => s.FailureKind, (string?)null)
+                .SetProperty(s => s.Error, (string?)null));
+        if (claimed != 1) return null;
+        db.Metrics.Where(m => m.StageHash == hash).ExecuteDelete();
+        tx.Commit();
+        return db.Stages.AsNoTracking().Single(s => s.Hash == hash);
+    });
+
+    /// <summary>Records liveness and progress; returns true when cancellation was requested for the stage.</summary>
+    public bool Heartbeat(string hash, string worker, double progress, string? phase) => Guard(() =>
+    {
+        using var db = NewContext();
+        var now = DateTime.UtcNow;
+        db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running)
+            .ExecuteUpdate(u => u.SetProperty(s => s.HeartbeatAt, now).SetProperty(s => s.Progress, progress).SetProperty(s => s.Phase, phase));
+        return db.Stages.Where(s => s.Hash == hash).Select(s => s.CancelRequested || s.Status != StageStatus.Running || s.Worker != worker).Single();
+    });
+
+    /// <summary>Inputs (role → hash) of a stage and whether all succeeded.</summary>
+    public IReadOnlyDictionary<string, string> InputsOf(string hash) => Guard(() =>
+    {
+        using var db = NewContext();
+        return (IReadOnlyDictionary<string, string>)db.StageInputs.Where(i => i.StageHash == hash).ToDictionary(i => i.Role, i => i.InputHash);
+    });
+
+    public string? ArtifactPath(string hash) => Guard(() =>
+    {
+        using var db = NewContext();
+        return db.Artifacts.Where(a => a.Hash == hash).Select(a => a.Path).SingleOrDefault();
+    });
+
+    /// <summary>
+    /// Marks the stage succeeded (only if this worker still holds it), records its artifact, and takes its
+    /// dependents that became ready. Returns null when the claim was lost.
+    /// </summary>
+    public IReadOnlyList<ReadyStage>? Succeed(string hash, string worker, string artifactPath, long bytes, double seconds) => Guard(() =>
+    {
+        using var db = NewContext();
+        using var tx = db.Database.BeginTransaction();
+        var now = DateTime.UtcNow;
+        var done = db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running)
+            .ExecuteUpdate(u => u
+                .SetProperty(s => s.Status, StageStatus.Succeeded)
+                .SetProperty(s => s.FinishedAt, now)
+                .SetProperty(s => s.DurationSeconds, seconds)
+                .SetProperty(s => s.Progress, 1.0)
+                .SetProperty(s => s.Phase, (string?)null));
+        if (done != 1) return null;
+        db.Artifacts.Where(a => a.Hash == hash).ExecuteDelete();
+        var kind = db.Stages.Where(s => s.Hash == hash).Select(s => s.Type).Single();
+        db.Artifacts.Add(new ArtifactRow { Hash = hash, Kind = kind, Path = artifactPath, Bytes = bytes, CreatedAt = now });
+        db.SaveChanges();
+        var dependents = db.StageInputs.Where(i => i.InputHash == hash).Select(i => i.StageHash).Distinct().ToList();
+        var ready = TakeReadyAmong(db, dependents);
+        tx.Commit();
+        return (IReadOnlyList<ReadyStage>)ready;
+    });
+
+    /// <summary>
+    /// Records a failed attempt. A retryable one goes back to Queued; a final one is Failed with its classified
+    /// reason, and every stage downstream that has not run is failed as UpstreamFailed (so its runs fail, not the grid).
+    /// </summary>
+    public void Fail(string hash, string worker, FailureKind kind, string error, bool retry) => Guard(() =>
+    {
+        using var db = NewContext();
+        using var tx = db.Database.BeginTransaction();
+        var now = DateTime.UtcNow;
+        var status = retry ? StageStatus.Queued : kind == FailureKind.Cancelled ? StageStatus.Cancelled : StageStatus.Failed;
+        var changed = db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running)
+            .ExecuteUpdate(u => u
+                .SetProperty(s => s.Status, status)
+                .SetProperty(s => s.FailureKind, kind.ToString())
+                .SetProperty(s => s.Error, error)
+                .SetProperty(s => s.FinishedAt, retry ? null : now)
+                .SetProperty(s => s.EnqueuedAt, retry ? now : null));
+        if (changed == 1 && status == StageStatus.Failed) FailDownstream(db, hash, now);
+        tx.Commit();
+        return changed;
+    });
+
+    private static void FailDownstream(AblationsDbContext db, string hash, DateTime now)
+    {
+        var frontier = new Queue<string>([hash]);
+        var seen = new HashSet<string>();
+        while (frontier.Count > 0)
+        {
+            var current = frontier.Dequeue();
+            foreach (var dep in db.StageInputs.Where(i => i.InputHash == current).Select(i => i.StageHash).ToList())
+            {
+                if (!seen.Add(dep)) continue;
+                db.Stages.Where(s => s.Hash == dep && (s.Status == StageStatus.Pending || s.Status == StageStatus.Queued))
+                    .ExecuteUpdate(u => u
+                        .SetProperty(s => s.Status, StageStatus.Failed)
+                        .SetProperty(s => s.FailureKind, nameof(FailureKind.UpstreamFailed))
+                        .SetProperty(s => s.Error, $"input stage {current[..12]} failed")
+                        .SetProperty(s => s.FinishedAt, now));
+                frontier.Enqueue(dep);
+            }
+        }
+    }
+
+    /// <summary>Puts a stage interrupted by a runner shutdown back on the queue without counting the attempt as failed.</summary>
+    public void Release(string hash, string worker) => Guard(() =>
+    {
+        using var db = NewContext();
+        return db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running)
+            .ExecuteUpdate(u => u.SetProperty(s => s.Status, StageStatus.Queued).SetProperty(s => s.Attempts, s => s.Attempts - 1).SetProperty(s => s.Worker, (string?)null));
+    });
+}

@@ -1,0 +1,52 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ablations.Core.Store;
+
+public enum StoreProvider { Sqlite, Postgres }
+
+/// <summary>
+/// Where the results store lives: a SQLite file (the embedded default) or a PostgreSQL server given as
+/// postgres://user:pass@host:port/db. Parsed once; everything else asks it for options.
+/// </summary>
+public sealed record StoreLocation(StoreProvider Provider, string ConnectionString, string Display)
+{
+    /// <summary>Seconds a writer waits on a locked SQLite file before failing (the busy timeout).</summary>
+    public const int BusyTimeoutSeconds = 30;
+
+    public static StoreLocation Sqlite(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var cs = new SqliteConnectionStringBuilder { DataSource = full, DefaultTimeout = BusyTimeoutSeconds, Pooling = true };
+        return new StoreLocation(StoreProvider.Sqlite, cs.ToString(), full);
+    }
+
+    public static StoreLocation Parse(string value)
+    {
+        if (value.StartsWith("postgres://", StringComparison.Ordinal) || value.StartsWith("postgresql://", StringComparison.Ordinal))
+        {
+            var uri = new Uri(value);
+            var userInfo = uri.UserInfo.Split(':', 2);
+            var parts = new List<string>
+            {
+                $"Host={uri.Host}",
+                $"Port={(uri.Port > 0 ? uri.Port : 5432)}",
+                $"Database={uri.AbsolutePath.TrimStart('/')}",
+            };
+            if (userInfo[0].Length > 0) parts.Add($"Username={Uri.UnescapeDataString(userInfo[0])}");
+            if (userInfo.Length > 1) parts.Add($"Password={Uri.UnescapeDataString(userInfo[1])}");
+            return new StoreLocation(StoreProvider.Postgres, string.Join(';', parts), $"postgres://{uri.Host}:{uri.Port}{uri.AbsolutePath}");
+        }
+        return Sqlite(value);
+    }
+
+    public DbContextOptions<AblationsDbContext> Options()
+    {
+        var builder = new DbContextOptionsBuilder<AblationsDbContext>();
+        if (Provider == StoreProvider.Sqlite)
+            builder.UseSqlite(ConnectionString);
+        else
+            builder.UseNpgsql(ConnectionString);
+        return builder.Options;
+    }
+}

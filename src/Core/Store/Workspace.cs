@@ -1,0 +1,38 @@
+namespace Ablations.Core.Store;
+
+/// <summary>
+/// The files of one installation: the results store, the Hangfire job store, published artifacts, scratch
+/// space for resumable stages and logs. Embedded default: everything under ./.ablations; with
+/// --db postgres://… both stores move to PostgreSQL and artifacts must live on a path every node shares.
+/// </summary>
+public sealed record Workspace(string Root, StoreLocation Store, StoreLocation Jobs)
+{
+    public const string DefaultRoot = ".ablations";
+
+    public string ArtifactsDir => Path.Combine(Root, "artifacts");
+    public string ScratchDir => Path.Combine(Root, "scratch");
+    public string LogsDir => Path.Combine(Root, "logs");
+    public string StagingDir => Path.Combine(ArtifactsDir, ".staging");
+
+    public static Workspace Create(string? root, string? db)
+    {
+        var fullRoot = Path.GetFullPath(root ?? Environment.GetEnvironmentVariable("ABLATIONS_ROOT") ?? DefaultRoot);
+        db ??= Environment.GetEnvironmentVariable("ABLATIONS_DB");
+        if (db is not null && StoreLocation.Parse(db) is { Provider: StoreProvider.Postgres } pg)
+            return new Workspace(fullRoot, pg, pg);
+        var store = db is null ? StoreLocation.Sqlite(Path.Combine(fullRoot, "ablations.db")) : StoreLocation.Sqlite(db);
+        return new Workspace(fullRoot, store, StoreLocation.Sqlite(Path.Combine(fullRoot, "hangfire.db")));
+    }
+
+    /// <summary>Where a stage's published output lives: artifacts/ab/abcdef….</summary>
+    public string ArtifactDir(string hash) => Path.Combine(ArtifactsDir, hash[..2], hash);
+
+    public void EnsureDirectories()
+    {
+        Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(ArtifactsDir);
+        Directory.CreateDirectory(StagingDir);
+        Directory.CreateDirectory(ScratchDir);
+        Directory.CreateDirectory(LogsDir);
+    }
+}

@@ -1,0 +1,53 @@
+using Ablations.Core.Store;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Ablations.Orchestrator.Commands;
+
+/// <summary>The `ablate` command line. Exit codes: 0 ok, 1 some runs failed, 2 bad input, 3 store unavailable, 130 interrupted.</summary>
+public static class Cli
+{
+    public const int Ok = 0, RunsFailed = 1, BadInput = 2, StoreUnavailable = 3, Interrupted = 130;
+
+    public static int Run(string[] args)
+    {
+        var app = new CommandApp();
+        app.Configure(c =>
+        {
+            c.SetApplicationName("ablate");
+            c.PropagateExceptions();
+            c.AddCommand<ValidateCommand>("validate").WithDescription("Check a spec; every problem as file:line:col (exit 2 on any).");
+            c.AddCommand<PlanCommand>("plan").WithDescription("Show cells, runs, unique and reused stages.");
+            c.AddCommand<SubmitCommand>("submit").WithDescription("Store the experiment and enqueue its ready stages.");
+            c.AddCommand<RunCommand>("run").WithDescription("Submit, run a local runner with live progress, then write the report.");
+            c.AddCommand<RunnerCommand>("runner").WithDescription("Host a Hangfire server that executes stages.");
+            c.AddCommand<StatusCommand>("status").WithDescription("Show experiments, or one experiment's stages and runs.");
+            c.AddCommand<CancelCommand>("cancel").WithDescription("Cancel an experiment's waiting and running stages.");
+            c.AddCommand<RetryCommand>("retry").WithDescription("Re-queue an experiment's failed (and cancelled) stages.");
+            c.AddCommand<ReportCommand>("report").WithDescription("Write reports/<experiment>/ from stored results.");
+        });
+        try
+        {
+            return app.Run(args);
+        }
+        catch (StoreUnavailableException e)
+        {
+            Error(e.Message);
+            return StoreUnavailable;
+        }
+        catch (CommandParseException e)
+        {
+            Error(e.Message);
+            return BadInput;
+        }
+        catch (CommandRuntimeException e)
+        {
+            Error(e.Message);
+            return BadInput;
+        }
+    }
+
+    public static readonly IAnsiConsole Err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    public static void Error(string message) => Err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+}

@@ -1,0 +1,86 @@
+using Ablations.Core.Planning;
+using Ablations.Core.Store;
+using Ablations.Core.Store.Entities;
+using Ablations.Orchestrator.Scheduling;
+using Microsoft.EntityFrameworkCore;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Ablations.Orchestrator.Commands;
+
+public sealed class PlanCommand : Command<PlanCommand.Settings>
+{
+    public sealed class Settings : SpecSettings
+    {
+        [CommandOption("--json")]
+        [Description("Print the plan as one JSON object.")]
+        public bool Json { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var outcome = SpecPlanning.Load(settings.File, settings.Profile);
+        if (!outcome.Ok)
+        {
+            foreach (var p in outcome.Problems) Console.Error.WriteLine(p);
+            return Cli.BadInput;
+        }
+        var plan = outcome.Plan!;
+        var reused = SucceededStages(settings.Workspace(), plan);
+        if (settings.Json)
+        {
+            Console.WriteLine(ToJson(plan, reused).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return Cli.Ok;
+        }
+        var spec = plan.Spec;
+        AnsiConsole.MarkupLine($"experiment [bold]{Markup.Escape(spec.Name)}[/]{(spec.Profile is null ? "" : $" (profile {Markup.Escape(spec.Profile)})")}: " +
+            $"{plan.Expansion.Cells.Count} cells × {spec.Seeds.Count} seeds = {plan.Runs.Count} runs");
+        if (plan.Expansion.LeftOutByCap > 0)
+            AnsiConsole.MarkupLine($"[yellow]run_cap left out {plan.Expansion.LeftOutByCap} of {plan.Expansion.TotalBeforeCap} cells[/]");
+        var table = new Table().AddColumns("stage type", "unique", "instances in runs", "already done");
+        foreach (var group in plan.Stages.GroupBy(s => s.Type))
+        {
+            var instances = plan.Runs.Sum(r => r.StageHashesByKey.Values.Count(h => group.Any(g => g.Hash == h)));
+            table.AddRow(group.Key, group.Count().ToString(), instances.ToString(), group.Count(s => reused.Contains(s.Hash)).ToString());
+        }
+        table.AddRow("[bold]total[/]", plan.Stages.Count.ToString(), plan.TotalStageInstances.ToString(), reused.Count.ToString());
+        AnsiConsole.Write(table);
+        return Cli.Ok;
+    }
+
+    public static JsonObject ToJson(StagePlan plan, IReadOnlySet<string> reused)
+    {
+        var runs = new JsonArray();
+        foreach (var r in plan.Runs)
+            runs.Add(new JsonObject { ["id"] = r.RunKey, ["params"] = JsonNode.Parse(JsonCanonical.Serialize(r.Params)), ["seed"] = r.Seed });
+        var byType = new JsonObject();
+        foreach (var g in plan.Stages.GroupBy(s => s.Type).OrderBy(g => g.Key, StringComparer.Ordinal)) byType[g.Key] = g.Count();
+        return new JsonObject
+        {
+            ["experiment"] = plan.Spec.Name,
+            ["cells"] = plan.Expansion.Cells.Count,
+            ["leftOutByRunCap"] = plan.Expansion.LeftOutByCap,
+            ["runs"] = runs,
+            ["stages"] = new JsonObject
+            {
+                ["total"] = plan.TotalStageInstances,
+                ["unique"] = plan.Stages.Count,
+                ["reused"] = reused.Count,
+                ["byType"] = byType,
+            },
+        };
+    }
+
+    /// <summary>Stages of the plan that already succeeded in the store; an absent store is not created by planning.</summary>
+    private static IReadOnlySet<string> SucceededStages(Workspace workspace, StagePlan plan)
+    {
+        if (workspace.Store.Provider == StoreProvider.Sqlite && !File.Exists(workspace.Store.Display)) return new HashSet<string>();
+        var store = ResultsStore.Open(workspace.Store);
+        using var db = store.NewContext();
+        var hashes = plan.Stages.Select(s => s.Hash).ToList();
+        return db.Stages.AsNoTracking().Where(s => hashes.Contains(s.Hash) && s.Status == StageStatus.Succeeded).Select(s => s.Hash).ToHashSet();
+    }
+}

@@ -1,0 +1,121 @@
+using Ablations.Core.Results;
+using Ablations.Core.Store;
+using Ablations.Orchestrator.Output;
+using Ablations.Orchestrator.Scheduling;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Ablations.Orchestrator.Commands;
+
+/// <summary>
+/// The embedded default: submit, supervise one local runner process, show live progress, write the report.
+/// Ctrl-C stops cleanly (running stages go back to the queue); running the same command again resumes.
+/// </summary>
+public sealed class RunCommand : Command<RunCommand.Settings>
+{
+    public sealed class Settings : SpecSettings
+    {
+        [CommandOption("--threads <N>")]
+        [Description("Torch threads for the local runner (default: all cores).")]
+        public int Threads { get; init; }
+
+        [CommandOption("--reports <DIR>")]
+        [Description("Where reports go (default ./reports).")]
+        public string Reports { get; init; } = "reports";
+
+        [CommandOption("--stale-after <SECONDS>")]
+        [Description("Re-queue a running stage whose worker stopped sending heartbeats for this long (default 30).")]
+        public double StaleAfter { get; init; } = 30;
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var outcome = SpecPlanning.Load(settings.File, settings.Profile);
+        if (!outcome.Ok)
+        {
+            foreach (var p in outcome.Problems) Console.Error.WriteLine(p);
+            return Cli.BadInput;
+        }
+        var plan = outcome.Plan!;
+        var workspace = settings.Workspace();
+        var store = ResultsStore.Open(workspace.Store);
+        var submitted = Submission.Submit(workspace, store, plan);
+        SubmitCommand.Print(plan.Spec.Name, submitted);
+
+        using var interrupt = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; interrupt.Cancel(); };
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; interrupt.Cancel(); });
+
+        var queues = plan.Stages.Select(s => s.Queue).Append("default").Distinct().ToList();
+        var runner = LocalRunnerProcess.Start(workspace, queues, settings.Threads, settings.Db, settings.StaleAfter);
+        var restarts = 0;
+        var clock = Stopwatch.StartNew();
+        var experimentId = submitted.Stored.ExperimentId;
+        ExperimentProgress Snapshot() => new(store.StagesOf(experimentId));
+
+        void Supervise()
+        {
+            if (!runner.HasExited) return;
+            if (restarts >= 5) throw new InvalidOperationException($"the local runner died {restarts + 1} times; see {Path.Combine(workspace.LogsDir, "runner.log")}");
+            Cli.Err.MarkupLine($"[yellow]the local runner exited (code {runner.ExitCode}); restarting it[/]");
+            runner.Dispose();
+            runner = LocalRunnerProcess.Start(workspace, queues, settings.Threads, settings.Db, settings.StaleAfter);
+            restarts++;
+        }
+
+        try
+        {
+            var progress = Snapshot();
+            if (AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                AnsiConsole.Live(ProgressView.Render(progress, clock.Elapsed)).Start(live =>
+                {
+                    while (!progress.Finished && !interrupt.IsCancellationRequested)
+                    {
+                        interrupt.Token.WaitHandle.WaitOne(500);
+                        Supervise();
+                        progress = Snapshot();
+                        live.UpdateTarget(ProgressView.Render(progress, clock.Elapsed));
+                    }
+                });
+            }
+            else
+            {
+                var last = "";
+                var lastPrint = TimeSpan.Zero;
+                while (!progress.Finished && !interrupt.IsCancellationRequested)
+                {
+                    interrupt.Token.WaitHandle.WaitOne(500);
+                    Supervise();
+                    progress = Snapshot();
+                    var counts = $"{progress.Count(Core.Store.Entities.StageStatus.Succeeded)}/{progress.Count(Core.Store.Entities.StageStatus.Failed)}/{progress.Count(Core.Store.Entities.StageStatus.Running)}";
+                    if (counts != last || clock.Elapsed - lastPrint > TimeSpan.FromSeconds(10))
+                    {
+                        Console.WriteLine(ProgressView.Summary(progress, clock.Elapsed));
+                        (last, lastPrint) = (counts, clock.Elapsed);
+                    }
+                }
+            }
+            runner.Stop(TimeSpan.FromSeconds(30));
+            if (interrupt.IsCancellationRequested)
+            {
+                Cli.Err.MarkupLine($"[yellow]interrupted.[/] Finished stages are kept; run the same command again to resume.");
+                return Cli.Interrupted;
+            }
+            foreach (var s in progress.Stages.Where(s => s.Status == Core.Store.Entities.StageStatus.Failed && s.FailureKind != "UpstreamFailed"))
+                Cli.Err.MarkupLine($"[red]stage {s.Type} {s.Hash[..12]} failed[/] ({Markup.Escape(s.FailureKind ?? "")}): {Markup.Escape(ProgressView.FirstLine(s.Error))} — log: {Markup.Escape(Path.Combine(workspace.LogsDir, s.Hash + ".log"))}");
+            var results = ResultsReader.Load(store, plan.Spec.Name);
+            ResultsConsole.Print(results);
+            var dir = ReportPublisher.Write(store, plan.Spec.Name, settings.Reports);
+            AnsiConsole.MarkupLine($"report: [link]{Markup.Escape(Path.GetFullPath(dir))}[/]");
+            return results.Runs.All(r => r.Status == "succeeded") ? Cli.Ok : Cli.RunsFailed;
+        }
+        finally
+        {
+            runner.Dispose();
+        }
+    }
+}

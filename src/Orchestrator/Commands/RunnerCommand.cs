@@ -1,0 +1,71 @@
+using Ablations.Runner.Hosting;
+using Spectre.Console.Cli;
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+
+namespace Ablations.Orchestrator.Commands;
+
+/// <summary>
+/// Hosts the Hangfire server that executes stages, until Ctrl-C / SIGTERM (or, when supervised by `ablate run`,
+/// until its standard input closes). With the SQLite job store run ONE runner per workspace; use --db postgres://
+/// for several runner processes or nodes.
+/// </summary>
+public sealed class RunnerCommand : Command<RunnerCommand.Settings>
+{
+    public sealed class Settings : StoreSettings
+    {
+        [CommandOption("--queues <LIST>")]
+        [Description("Comma-separated Hangfire queues to take jobs from (default: default).")]
+        public string Queues { get; init; } = "default";
+
+        [CommandOption("--devices <LIST>")]
+        [Description("One worker per device: cpu, or CUDA indices like 0,1 (default: cpu).")]
+        public string Devices { get; init; } = "cpu";
+
+        [CommandOption("--threads <N>")]
+        [Description("Torch threads for this process (default: all cores).")]
+        public int Threads { get; init; }
+
+        [CommandOption("--stale-after <SECONDS>")]
+        [Description("Re-queue a running stage whose worker has not sent a heartbeat for this long (default 30).")]
+        public double StaleAfter { get; init; } = 30;
+
+        [CommandOption("--heartbeat <SECONDS>")]
+        [Description("Heartbeat interval of running stages (default 2).")]
+        public double Heartbeat { get; init; } = 2;
+
+        [CommandOption("--supervised")]
+        [Description("Stop when standard input closes (used by `ablate run`).")]
+        public bool Supervised { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var workspace = settings.Workspace();
+        var runnerSettings = new RunnerSettings
+        {
+            Queues = Split(settings.Queues),
+            Devices = Split(settings.Devices).Select(d => d == "cpu" || d.StartsWith("cuda", StringComparison.Ordinal) ? d : $"cuda:{d}").ToList(),
+            Threads = settings.Threads,
+            StaleAfter = TimeSpan.FromSeconds(settings.StaleAfter),
+            Heartbeat = TimeSpan.FromSeconds(settings.Heartbeat),
+        };
+        using var stop = new ManualResetEventSlim();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Set(); };
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
+        if (settings.Supervised)
+            new Thread(() => { try { while (Console.In.Read() >= 0) { } } catch (IOException) { } stop.Set(); }) { IsBackground = true }.Start();
+
+        using (var host = new RunnerHost(workspace, runnerSettings))
+        {
+            host.Host.StageEnded += (hash, status) => Console.WriteLine($"runner: stage {hash[..12]} {status}");
+            Console.WriteLine($"runner: {host.Host.WorkerName} on queues {string.Join(",", runnerSettings.Queues)}, devices {string.Join(",", runnerSettings.Devices)}, store {workspace.Store.Display}");
+            stop.Wait();
+            Console.WriteLine("runner: stopping; running stages go back to the queue");
+        }
+        return Cli.Ok;
+    }
+
+    private static List<string> Split(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+}

@@ -1,0 +1,46 @@
+using Ablations.Core.Results;
+using Spectre.Console;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Ablations.Orchestrator.Output;
+
+/// <summary>Prints one row per run: its swept parameters, seed, status and the headline metrics.</summary>
+public static class ResultsConsole
+{
+    public static void Print(ExperimentResults results, int maxMetrics = 4)
+    {
+        var metrics = HeadlineMetrics(results, maxMetrics);
+        var table = new Table().Title($"[bold]{Markup.Escape(results.Experiment)}[/]");
+        foreach (var key in results.AxisKeys) table.AddColumn(Markup.Escape(key));
+        table.AddColumns("seed", "status");
+        foreach (var m in metrics) table.AddColumn(new TableColumn(Markup.Escape(m)).RightAligned());
+        foreach (var run in results.Runs)
+        {
+            var cells = results.AxisKeys.Select(k => Markup.Escape(Format(run.Params.GetValueOrDefault(k)))).ToList();
+            cells.Add(run.Seed.ToString(CultureInfo.InvariantCulture));
+            cells.Add(run.Status == "succeeded" ? "[green]succeeded[/]" : run.Status == "failed" ? "[red]failed[/]" : run.Status);
+            cells.AddRange(metrics.Select(m => run.Metrics.TryGetValue(m, out var v) ? v.ToString("0.####", CultureInfo.InvariantCulture) : "–"));
+            table.AddRow(cells.ToArray());
+        }
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>The spec's metric first, then the other final metrics of the terminal stages, in name order.</summary>
+    public static List<string> HeadlineMetrics(ExperimentResults results, int max)
+    {
+        var names = results.Runs.SelectMany(r => r.Metrics.Keys).Where(k => !k.Contains('.') || k.StartsWith("zeroshot", StringComparison.Ordinal))
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+        if (results.Metric is { } m && names.Remove(m.Name)) names.Insert(0, m.Name);
+        return names.Take(max).ToList();
+    }
+
+    public static string Format(JsonNode? node) => node switch
+    {
+        null => "–",
+        JsonArray { Count: 0 } => "none",
+        JsonArray a => string.Join("+", a.Select(Format)),
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => node.ToJsonString(),
+    };
+}

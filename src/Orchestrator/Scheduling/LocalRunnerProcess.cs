@@ -1,0 +1,89 @@
+using Ablations.Core.Store;
+using System.Diagnostics;
+
+namespace Ablations.Orchestrator.Scheduling;
+
+/// <summary>
+/// The runner child process that `ablate run` supervises. A separate process, so a native crash inside a
+/// training job cannot take the orchestrator down; closing its standard input asks it to stop gracefully.
+/// </summary>
+public sealed class LocalRunnerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private LocalRunnerProcess(Process process, StreamWriter log)
+    {
+        _process = process;
+        _log = log;
+    }
+
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+    public int Id => _process.Id;
+
+    public static LocalRunnerProcess Start(Workspace workspace, IEnumerable<string> queues, int threads, string? db, double staleAfterSeconds = 30)
+    {
+        var (exe, prefix) = SelfCommand();
+        var psi = new ProcessStartInfo(exe)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in prefix) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "runner", "--root", workspace.Root, "--queues", string.Join(",", queues.Distinct()), "--supervised",
+                     "--stale-after", staleAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            psi.ArgumentList.Add(a);
+        if (threads > 0) { psi.ArgumentList.Add("--threads"); psi.ArgumentList.Add(threads.ToString()); }
+        if (db is not null) { psi.ArgumentList.Add("--db"); psi.ArgumentList.Add(db); }
+        Directory.CreateDirectory(workspace.LogsDir);
+        var log = new StreamWriter(Path.Combine(workspace.LogsDir, "runner.log"), append: true) { AutoFlush = true };
+        var process = new Process { StartInfo = psi };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new LocalRunnerProcess(process, log);
+    }
+
+    /// <summary>
+    /// How to start this same program again: the apphost when we run as one, else `dotnet ablate.dll` (as under
+    /// `dotnet run`, `dotnet test` or a framework-dependent publish).
+    /// </summary>
+    public static (string Exe, string[] Prefix) SelfCommand()
+    {
+        var dll = typeof(LocalRunnerProcess).Assembly.Location;
+        var apphost = Path.Combine(Path.GetDirectoryName(dll)!, "ablate");
+        if (File.Exists(apphost) && Environment.ProcessPath is { } current && Path.GetFileName(current) == "ablate") return (apphost, []);
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (string.IsNullOrEmpty(dotnet) || !File.Exists(dotnet))
+            dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+        return (dotnet, [dll]);
+    }
+
+    /// <summary>Asks the runner to stop (its running stages go back to the queue), then kills it after the grace period.</summary>
+    public void Stop(TimeSpan grace)
+    {
+        if (_process.HasExited) return;
+        try { _process.StandardInput.Close(); }
+        catch (IOException) { }
+        if (!_process.WaitForExit(grace)) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Stop(TimeSpan.FromSeconds(30));
+        _process.Dispose();
+        lock (_log) _log.Dispose();
+    }
+}

@@ -1,0 +1,27 @@
+using Ablations.Core.Planning;
+using Ablations.Core.Spec;
+
+namespace Ablations.Orchestrator.Scheduling;
+
+/// <summary>Spec file → validated spec → plan, with every problem as one printable line. Nothing runs before this passes.</summary>
+public static class SpecPlanning
+{
+    public sealed record Outcome(StagePlan? Plan, IReadOnlyList<string> Problems)
+    {
+        public bool Ok => Plan is not null;
+    }
+
+    public static Outcome Load(string path, string? profile)
+    {
+        var loaded = SpecLoader.Load(path, profile);
+        if (!loaded.Ok) return new Outcome(null, loaded.Diagnostics.Select(d => d.ToString()).ToList());
+        try
+        {
+            return new Outcome(Planner.Plan(loaded.Spec!), []);
+        }
+        catch (PlanningException e)
+        {
+            return new Outcome(null, e.Problems.Select(p => $"{path}: {p}").ToList());
+        }
+    }
+}

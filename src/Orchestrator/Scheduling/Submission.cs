@@ -1,0 +1,52 @@
+using Ablations.Core.Planning;
+using Ablations.Core.Results;
+using Ablations.Core.Store;
+using Ablations.Runner.Hosting;
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Ablations.Orchestrator.Scheduling;
+
+/// <summary>Persists a plan and enqueues what can start now; also re-enqueues work a crashed process left queued.</summary>
+public static class Submission
+{
+    public sealed record Result(SubmitResult Stored, int Enqueued);
+
+    public static Result Submit(Workspace workspace, ResultsStore store, StagePlan plan)
+    {
+        workspace.EnsureDirectories();
+        var stored = store.Submit(plan, CodeVersion, GitCommit(Path.GetDirectoryName(Path.GetFullPath(plan.Spec.SourcePath))!),
+            ReportContext.From(plan.Spec).ToJson());
+        var enqueuer = new StageEnqueuer(JobStorageFactory.Create(workspace), store);
+        var ready = store.TakeReady(stored.ExperimentId);
+        var lost = store.Queued(stored.ExperimentId).Where(q => !ready.Contains(q)).ToList();
+        enqueuer.EnqueueAll(ready);
+        enqueuer.EnqueueAll(lost);
+        return new Result(stored, ready.Count + lost.Count);
+    }
+
+    public static string CodeVersion =>
+        typeof(Submission).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
+
+    /// <summary>The git commit of the spec's folder, if it is in a repository and git is installed.</summary>
+    public static string? GitCommit(string dir)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("git", ["-C", dir, "rev-parse", "HEAD"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using var p = Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit(5000);
+            return p.ExitCode == 0 && output.Length >= 7 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Ablations.Core.Store;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.Storage.SQLite;
+
+namespace Ablations.Runner.Hosting;
+
+/// <summary>
+/// The Hangfire job storage of a workspace. SQLite is safe with ONE server process per file (STACK.md), so the
+/// embedded default runs a single runner process; PostgreSQL takes many. Invisibility is set above the longest
+/// stage so a running job is not fetched twice; our own claim in the results store covers the rest.
+/// </summary>
+public static class JobStorageFactory
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    public static JobStorage Create(Workspace workspace)
+    {
+        if (workspace.Jobs.Provider == StoreProvider.Postgres)
+        {
+            return new PostgreSqlStorage(
+                new NpgsqlConnectionFactory(workspace.Jobs.ConnectionString, new PostgreSqlStorageOptions()),
+                new PostgreSqlStorageOptions
+                {
+                    QueuePollInterval = PollInterval,
+                    InvisibilityTimeout = TimeSpan.FromHours(12),
+                    PrepareSchemaIfNecessary = true,
+                });
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(workspace.Jobs.Display)!);
+        return new SQLiteStorage(workspace.Jobs.Display, new SQLiteStorageOptions
+        {
+            QueuePollInterval = PollInterval,
+            InvisibilityTimeout = TimeSpan.FromHours(12),
+        });
+    }
+}

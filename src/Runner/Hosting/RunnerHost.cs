@@ -1,0 +1,77 @@
+using Ablations.Core.Execution;
+using Ablations.Core.Store;
+using Ablations.Runner.Modeling;
+using Ablations.Runner.Stages;
+using Hangfire;
+using Hangfire.Server;
+
+namespace Ablations.Runner.Hosting;
+
+/// <summary>
+/// A runner process: one Hangfire server with one worker per device on the given queues, plus a sweep that
+/// re-queues stages whose worker died. Dispose stops it gracefully: running stages are cancelled and go back
+/// to the queue, so the next runner resumes them (from their checkpoints where they keep any).
+/// </summary>
+public sealed class RunnerHost : IDisposable
+{
+    private readonly BackgroundJobServer _server;
+    private readonly Timer _sweep;
+    private readonly ResultsStore _store;
+    private readonly StageEnqueuer _enqueuer;
+    private readonly RunnerSettings _settings;
+
+    public RunnerHost(Workspace workspace, RunnerSettings settings, IEnumerable<IStageExecutor>? executors = null, JobStorage? storage = null)
+    {
+        workspace.EnsureDirectories();
+        _settings = settings;
+        TorchThreads(settings.Threads);
+        _store = ResultsStore.Open(workspace.Store);
+        storage ??= JobStorageFactory.Create(workspace);
+        _enqueuer = new StageEnqueuer(storage, _store);
+        Host = new StageExecutionHost(workspace, _store, _enqueuer, executors ?? StageCatalog.All(), settings);
+        _enqueuer.EnqueueAll(_store.RequeueAbandoned(settings.StaleAfter, WorkerId.IsDeadOnThisHost));
+        _server = new BackgroundJobServer(new BackgroundJobServerOptions
+        {
+            Queues = settings.Queues.ToArray(),
+            WorkerCount = Math.Max(1, settings.Devices.Count),
+            ServerName = Host.WorkerName,
+            SchedulePollingInterval = TimeSpan.FromSeconds(1),
+            CancellationCheckInterval = TimeSpan.FromSeconds(1),
+            ShutdownTimeout = TimeSpan.FromSeconds(30),
+            Activator = new StageJobActivator(Host),
+        }, storage);
+        _sweep = new Timer(_ => Sweep(), null, settings.StaleAfter, settings.StaleAfter / 2);
+    }
+
+    public StageExecutionHost Host { get; }
+
+    private void Sweep()
+    {
+        try
+        {
+            _enqueuer.EnqueueAll(_store.RequeueAbandoned(_settings.StaleAfter, WorkerId.IsDeadOnThisHost));
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"runner: recovery sweep failed: {e.Message}");
+        }
+    }
+
+    private static void TorchThreads(int threads)
+    {
+        if (threads > 0) TorchRuntime.SetThreads(threads);
+    }
+
+    public void Dispose()
+    {
+        _sweep.Dispose();
+        _server.SendStop();
+        _server.Dispose();
+    }
+
+    private sealed class StageJobActivator(StageExecutionHost host) : JobActivator
+    {
+        public override object ActivateJob(Type jobType) =>
+            jobType == typeof(StageJob) ? new StageJob(host) : base.ActivateJob(jobType);
+    }
+}

@@ -1,0 +1,209 @@
+using Ablations.Core.Execution;
+using Ablations.Core.Store;
+using Ablations.Runner.Stages;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Ablations.Runner.Hosting;
+
+/// <summary>
+/// Runs one stage for a Hangfire job: claim it in the store (a duplicate delivery finds it taken and returns),
+/// resolve its inputs, execute it into a staging folder with heartbeats and batched metrics, publish the folder
+/// atomically (rename), mark it succeeded and enqueue the dependents that became ready.
+/// </summary>
+public sealed class StageExecutionHost
+{
+    public const int MaxAttempts = 3;
+
+    private readonly Workspace _workspace;
+    private readonly ResultsStore _store;
+    private readonly StageEnqueuer _enqueuer;
+    private readonly IReadOnlyDictionary<string, IStageExecutor> _executors;
+    private readonly RunnerSettings _settings;
+    private readonly ConcurrentQueue<string> _freeDevices;
+
+    public StageExecutionHost(Workspace workspace, ResultsStore store, StageEnqueuer enqueuer, IEnumerable<IStageExecutor> executors, RunnerSettings settings)
+    {
+        _workspace = workspace;
+        _store = store;
+        _enqueuer = enqueuer;
+        _executors = executors.ToDictionary(e => e.Type, StringComparer.Ordinal);
+        _settings = settings;
+        _freeDevices = new ConcurrentQueue<string>(settings.Devices);
+        WorkerName = WorkerId.New();
+    }
+
+    /// <summary>This process's worker identity in the store (one per runner process; threads share it via the stage's claim).</summary>
+    public string WorkerName { get; }
+
+    /// <summary>Raised after each stage ends, with its hash and final status (for logs and tests).</summary>
+    public event Action<string, string>? StageEnded;
+
+    public void Execute(string hash, CancellationToken shutdown)
+    {
+        var worker = $"{WorkerName}:{Environment.CurrentManagedThreadId}";
+        var claim = _store.Claim(hash, worker, _settings.StaleAfter);
+        if (claim is null) return; // already done, or another worker holds it: a duplicate delivery
+        if (claim.Attempts > MaxAttempts)
+        {
+            _store.Fail(hash, worker, FailureKind.Error, $"the worker process died {claim.Attempts - 1} times while running this stage (a native crash?); see {_workspace.LogsDir}", retry: false);
+            StageEnded?.Invoke(hash, "failed");
+            return;
+        }
+
+        if (!_freeDevices.TryDequeue(out var device)) device = _settings.Devices[0];
+        try
+        {
+            ExecuteClaimed(hash, worker, claim.Type, claim.ConfigJson, claim.Attempts, device, shutdown);
+        }
+        finally
+        {
+            _freeDevices.Enqueue(device);
+        }
+    }
+
+    private void ExecuteClaimed(string hash, string worker, string type, string configJson, int attempt, string device, CancellationToken shutdown)
+    {
+        var staging = Path.Combine(_workspace.StagingDir, $"{hash}-{Guid.NewGuid():N}");
+        var scratch = Path.Combine(_workspace.ScratchDir, hash);
+        Directory.CreateDirectory(staging);
+        Directory.CreateDirectory(scratch);
+        Directory.CreateDirectory(_workspace.LogsDir);
+        using var log = new StreamWriter(Path.Combine(_workspace.LogsDir, hash + ".log"), append: true) { AutoFlush = true };
+        log.WriteLine($"== {DateTime.UtcNow:O} {type} {hash[..12]} attempt {attempt} on {worker} ({device})");
+        using var metrics = new MetricWriter(_store, hash);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        var progress = (Fraction: 0.0, Phase: (string?)null);
+        using var heartbeat = new Timer(_ =>
+        {
+            try
+            {
+                metrics.Flush();
+                var (f, p) = progress;
+                if (_store.Heartbeat(hash, worker, f, p)) cancel.Cancel();
+            }
+            catch (Exception e)
+            {
+                log.WriteLine($"heartbeat failed: {e.Message}");
+            }
+        }, null, _settings.Heartbeat, _settings.Heartbeat);
+
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            if (!_executors.TryGetValue(type, out var executor))
+                throw new StageFailedException(FailureKind.InvalidConfig,
+                    $"unknown stage type '{type}'; this runner knows {string.Join(", ", _executors.Keys.Order())}");
+            var inputs = ResolveInputs(hash);
+            executor.Execute(new StageContext
+            {
+                StageHash = hash,
+                StageType = type,
+                Config = JsonNode.Parse(configJson)!.AsObject(),
+                Inputs = inputs,
+                OutputDir = staging,
+                ScratchDir = scratch,
+                Metrics = metrics,
+                Progress = (f, p) => progress = (f, p),
+                Log = log,
+                Device = device,
+                Cancellation = cancel.Token,
+            });
+            cancel.Token.ThrowIfCancellationRequested();
+            heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
+            metrics.Flush();
+            var published = Publish(hash, staging);
+            var ready = _store.Succeed(hash, worker, published, DirectorySize(published), clock.Elapsed.TotalSeconds);
+            if (ready is null)
+            {
+                log.WriteLine("lost the claim before finishing; another worker owns this stage now");
+                return;
+            }
+            TryDelete(scratch);
+            log.WriteLine($"== succeeded in {clock.Elapsed.TotalSeconds:F1} s");
+            _enqueuer.EnqueueAll(ready);
+            StageEnded?.Invoke(hash, "succeeded");
+        }
+        catch (Exception e)
+        {
+            heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
+            TryFlush(metrics, log);
+            TryDelete(staging);
+            HandleFailure(hash, worker, attempt, e, shutdown, log);
+        }
+    }
+
+    private IReadOnlyDictionary<string, string> ResolveInputs(string hash)
+    {
+        var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (role, inputHash) in _store.InputsOf(hash))
+        {
+            var path = _store.ArtifactPath(inputHash);
+            if (path is null || !Directory.Exists(path))
+                throw new StageFailedException(FailureKind.Transient, $"input '{role}' ({inputHash[..12]}) has no published artifact at {path ?? "(none)"}");
+            inputs[role] = path;
+        }
+        return inputs;
+    }
+
+    /// <summary>Rename is atomic on one file system: readers see the old artifact or the whole new one, never half.</summary>
+    private string Publish(string hash, string staging)
+    {
+        var final = _workspace.ArtifactDir(hash);
+        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        if (Directory.Exists(final))
+        {
+            var old = final + $".old-{Guid.NewGuid():N}";
+            Directory.Move(final, old); // left by an attempt that crashed between publish and the store update
+            TryDelete(old);
+        }
+        Directory.Move(staging, final);
+        return final;
+    }
+
+    private void HandleFailure(string hash, string worker, int attempt, Exception e, CancellationToken shutdown, TextWriter log)
+    {
+        if (e is OperationCanceledException && shutdown.IsCancellationRequested)
+        {
+            _store.Release(hash, worker);
+            log.WriteLine("== interrupted by runner shutdown; back in the queue");
+            StageEnded?.Invoke(hash, "interrupted");
+            throw new OperationCanceledException(shutdown);
+        }
+        var (kind, message) = Classify(e);
+        var retry = kind == FailureKind.Transient && attempt < MaxAttempts;
+        _store.Fail(hash, worker, kind, message, retry);
+        log.WriteLine($"== {(retry ? "will retry" : "failed")}: {kind}: {message}");
+        if (e is not StageFailedException) log.WriteLine(e.ToString());
+        StageEnded?.Invoke(hash, retry ? "retrying" : kind == FailureKind.Cancelled ? "cancelled" : "failed");
+        if (retry) throw new TransientStageException($"{kind}: {message}", e);
+        throw new FinalStageException($"{kind}: {message}", e);
+    }
+
+    public static (FailureKind Kind, string Message) Classify(Exception e) => e switch
+    {
+        StageFailedException s => (s.Kind, s.Message),
+        OperationCanceledException => (FailureKind.Cancelled, "cancelled by request"),
+        OutOfMemoryException => (FailureKind.OutOfMemory, e.Message),
+        IOException or TimeoutException or UnauthorizedAccessException => (FailureKind.Transient, $"{e.GetType().Name}: {e.Message}"),
+        _ when e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) => (FailureKind.OutOfMemory, e.Message),
+        _ => (FailureKind.Error, $"{e.GetType().Name}: {e.Message}"),
+    };
+
+    private static long DirectorySize(string dir) =>
+        new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+
+    private static void TryFlush(MetricWriter metrics, TextWriter log)
+    {
+        try { metrics.Flush(); }
+        catch (Exception e) { log.WriteLine($"could not store the last metrics: {e.Message}"); }
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
