@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Ablations.Core.Spec;
+
+/// <summary>Reads the W&amp;B <c>program</c>/<c>command</c> keys and our <c>command_options</c> into a <see cref="CommandSpec"/>.</summary>
+internal sealed partial class CommandReader(NodeReader reader)
+{
+    /// <summary>W&amp;B's default when a sweep gives a program but no command.</summary>
+    public static readonly IReadOnlyList<string> DefaultCommand = ["${env}", "${interpreter}", "${program}", "${args}"];
+
+    private static readonly string[] OptionKeys = ["working_dir", "env", "timeout"];
+
+    [GeneratedRegex(@"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")]
+    private static partial Regex Duration();
+
+    public CommandSpec Read(SpecNode? programNode, SpecNode? commandNode, SpecNode? optionsNode)
+    {
+        var program = reader.String(programNode, "program", "program: train.py");
+        var command = DefaultCommand;
+        if (reader.Sequence(commandNode, "command", "command: [${env}, ${interpreter}, ${program}, ${args}]") is { } seq)
+        {
+            var argv = new List<string>();
+            foreach (var item in seq.Items)
+            {
+                if (item is SpecScalar { IsNull: false } s)
+                {
+                    argv.Add(s.Value);
+                }
+                else
+                {
+                    reader.Diags.Add(item, "each 'command' entry must be one argument (text); e.g. - ${program}");
+                }
+            }
+            if (argv.Count == 0)
+            {
+                reader.Diags.Add(seq, "'command' is empty; give the argv template, e.g. [${env}, ${interpreter}, ${program}, ${args}]");
+            }
+            command = argv;
+        }
+        if (program is null && command.Any(a => a.Contains("${program}", StringComparison.Ordinal)))
+        {
+            reader.Diags.Add(commandNode ?? optionsNode ?? programNode!, "the command uses ${program} but 'program:' is not set; add program: train.py or drop ${program}");
+        }
+
+        string? workingDir = null;
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        TimeSpan? timeout = null;
+        if (reader.Mapping(optionsNode, "command_options", "command_options: {working_dir: ., timeout: 10m}") is { } options)
+        {
+            reader.CheckKeys(options, OptionKeys, "command_options");
+            workingDir = reader.String(options.Get("working_dir"), "command_options.working_dir", "working_dir: scripts");
+            if (reader.Mapping(options.Get("env"), "command_options.env", "env: {OMP_NUM_THREADS: 1}") is { } envMap)
+            {
+                foreach (var (key, value) in envMap.Entries)
+                {
+                    env[key.Value] = reader.String(value, $"command_options.env.{key.Value}", $"{key.Value}: \"1\"") ?? "";
+                }
+            }
+            timeout = ReadTimeout(options.Get("timeout"));
+        }
+        return new CommandSpec(program, command, workingDir, env, timeout);
+    }
+
+    private TimeSpan? ReadTimeout(SpecNode? node)
+    {
+        if (node is not SpecScalar { IsNull: false } s)
+        {
+            if (node is not null and not SpecScalar)
+            {
+                reader.Diags.Add(node, "'command_options.timeout' must be seconds or a duration such as 10m, 1h30m, 90s");
+            }
+            return null;
+        }
+        if (double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds < 1e9)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+        var m = Duration().Match(s.Value);
+        if (m.Success && s.Value.Length > 0)
+        {
+            var total = (Part(m, 1) * 3600) + (Part(m, 2) * 60) + Part(m, 3);
+            if (total > 0)
+            {
+                return TimeSpan.FromSeconds(total);
+            }
+        }
+        reader.Diags.Add(s, $"timeout '{s.Value}' is not a duration; use seconds (600) or h/m/s such as 10m, 1h30m, 90s");
+        return null;
+    }
+
+    private static long Part(Match m, int group) =>
+        m.Groups[group].Success && long.TryParse(m.Groups[group].Value, CultureInfo.InvariantCulture, out var v) && v < 10_000_000 ? v : 0;
+}
