@@ -67,7 +67,7 @@ public static class JsonCanonical
 
     private static void WriteValue(JsonValue value, StringBuilder sb)
     {
-        var element = value.GetValue<JsonElement>();
+        var element = JsonSerializer.SerializeToElement(value);
         switch (element.ValueKind)
         {
             case JsonValueKind.Number:

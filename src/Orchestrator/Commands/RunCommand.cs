@@ -50,6 +50,8 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; interrupt.Cancel(); });
 
         var queues = plan.Stages.Select(s => s.Queue).Append("default").Distinct().ToList();
+        if (new ExperimentProgress(store.StagesOf(submitted.Stored.ExperimentId)).Finished)
+            return Finish(store, plan.Spec.Name, settings, workspace, new ExperimentProgress(store.StagesOf(submitted.Stored.ExperimentId)));
         var runner = LocalRunnerProcess.Start(workspace, queues, settings.Threads, settings.Db, settings.StaleAfter);
         var restarts = 0;
         var clock = Stopwatch.StartNew();
@@ -105,17 +107,22 @@ public sealed class RunCommand : Command<RunCommand.Settings>
                 Cli.Err.MarkupLine($"[yellow]interrupted.[/] Finished stages are kept; run the same command again to resume.");
                 return Cli.Interrupted;
             }
-            foreach (var s in progress.Stages.Where(s => s.Status == Core.Store.Entities.StageStatus.Failed && s.FailureKind != "UpstreamFailed"))
-                Cli.Err.MarkupLine($"[red]stage {s.Type} {s.Hash[..12]} failed[/] ({Markup.Escape(s.FailureKind ?? "")}): {Markup.Escape(ProgressView.FirstLine(s.Error))} — log: {Markup.Escape(Path.Combine(workspace.LogsDir, s.Hash + ".log"))}");
-            var results = ResultsReader.Load(store, plan.Spec.Name);
-            ResultsConsole.Print(results);
-            var dir = ReportPublisher.Write(store, plan.Spec.Name, settings.Reports);
-            AnsiConsole.MarkupLine($"report: [link]{Markup.Escape(Path.GetFullPath(dir))}[/]");
-            return results.Runs.All(r => r.Status == "succeeded") ? Cli.Ok : Cli.RunsFailed;
+            return Finish(store, plan.Spec.Name, settings, workspace, progress);
         }
         finally
         {
             runner.Dispose();
         }
+    }
+
+    private static int Finish(ResultsStore store, string experiment, Settings settings, Workspace workspace, ExperimentProgress progress)
+    {
+        foreach (var s in progress.Stages.Where(s => s.Status == Core.Store.Entities.StageStatus.Failed && s.FailureKind != "UpstreamFailed"))
+            Cli.Err.MarkupLine($"[red]stage {s.Type} {s.Hash[..12]} failed[/] ({Markup.Escape(s.FailureKind ?? "")}): {Markup.Escape(ProgressView.FirstLine(s.Error))} — log: {Markup.Escape(Path.Combine(workspace.LogsDir, s.Hash + ".log"))}");
+        var results = ResultsReader.Load(store, experiment);
+        ResultsConsole.Print(results);
+        var dir = ReportPublisher.Write(store, experiment, settings.Reports);
+        AnsiConsole.MarkupLine($"report: [link]{Markup.Escape(Path.GetFullPath(dir))}[/]");
+        return results.Runs.All(r => r.Status == "succeeded") ? Cli.Ok : Cli.RunsFailed;
     }
 }
