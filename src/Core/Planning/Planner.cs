@@ -7,9 +7,10 @@ namespace Ablations.Core.Planning;
 /// <summary>Spec → cells × seeds → per-run stage chains → one DAG of unique, content-hashed stages. Pure.</summary>
 public static class Planner
 {
-    public static StagePlan Plan(ExperimentSpec spec)
+    public static StagePlan Plan(ExperimentSpec spec) => Plan(spec, PipelineCatalog.Get(spec.Pipeline));
+
+    public static StagePlan Plan(ExperimentSpec spec, IPipeline pipeline)
     {
-        var pipeline = PipelineCatalog.Get(spec.Pipeline);
         var expansion = GridExpander.Expand(spec);
         var unique = new Dictionary<string, PlannedStage>(StringComparer.Ordinal);
         var order = new List<PlannedStage>();

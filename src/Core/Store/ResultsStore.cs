@@ -50,7 +50,7 @@ public sealed partial class ResultsStore
             throw se.SqliteErrorCode switch
             {
                 8 => new StoreUnavailableException($"{location.Display}: the results store is read-only; make the file and its folder writable, or pass another --root", e),
-                5 or 6 => new StoreUnavailableException($"{location.Display}: the results store stayed locked by another process for {StoreLocation.BusyTimeoutSeconds} s; stop that process or pass another --root", e),
+                5 or 6 => new StoreUnavailableException($"{location.Display}: the results store stayed locked by another process for {location.BusyTimeoutSeconds} s; stop that process or pass another --root", e),
                 14 => new StoreUnavailableException($"{location.Display}: the results store cannot be opened (missing folder or no permission); check the path or pass another --root", e),
                 11 or 26 => new StoreUnavailableException($"{location.Display}: this file is not a valid results store (corrupt or not SQLite); move it away or pass another --root", e),
                 _ => new StoreUnavailableException($"{location.Display}: results store error: {se.Message}", e),

@@ -9,16 +9,16 @@ public enum StoreProvider { Sqlite, Postgres }
 /// Where the results store lives: a SQLite file (the embedded default) or a PostgreSQL server given as
 /// postgres://user:pass@host:port/db. Parsed once; everything else asks it for options.
 /// </summary>
-public sealed record StoreLocation(StoreProvider Provider, string ConnectionString, string Display)
+public sealed record StoreLocation(StoreProvider Provider, string ConnectionString, string Display, int BusyTimeoutSeconds = StoreLocation.DefaultBusyTimeoutSeconds)
 {
     /// <summary>Seconds a writer waits on a locked SQLite file before failing (the busy timeout).</summary>
-    public const int BusyTimeoutSeconds = 30;
+    public const int DefaultBusyTimeoutSeconds = 30;
 
-    public static StoreLocation Sqlite(string path)
+    public static StoreLocation Sqlite(string path, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds, SqliteOpenMode mode = SqliteOpenMode.ReadWriteCreate)
     {
         var full = Path.GetFullPath(path);
-        var cs = new SqliteConnectionStringBuilder { DataSource = full, DefaultTimeout = BusyTimeoutSeconds, Pooling = true };
-        return new StoreLocation(StoreProvider.Sqlite, cs.ToString(), full);
+        var cs = new SqliteConnectionStringBuilder { DataSource = full, DefaultTimeout = busyTimeoutSeconds, Pooling = true, Mode = mode };
+        return new StoreLocation(StoreProvider.Sqlite, cs.ToString(), full, busyTimeoutSeconds);
     }
 
     public static StoreLocation Parse(string value)
