@@ -43,7 +43,12 @@ internal static class YamlTreeReader
         }
         catch (YamlException ex)
         {
-            diags.Add((int)ex.Start.Line, (int)ex.Start.Column, $"invalid YAML: {ex.Message}; fix the syntax at this place");
+            var line = (int)ex.Start.Line;
+            var lineText = text.Split('\n').ElementAtOrDefault(line - 1) ?? "";
+            var hint = lineText.Contains("${", StringComparison.Ordinal) && lineText.Contains('[', StringComparison.Ordinal)
+                ? "W&B macros such as ${env} start a mapping inside [ ]; quote them (\"${env}\") or write the command as a block list (- ${env})"
+                : "fix the syntax at this place";
+            diags.Add(line, (int)ex.Start.Column, $"invalid YAML: {ex.Message.TrimEnd('.')}; {hint}");
             return null;
         }
     }
