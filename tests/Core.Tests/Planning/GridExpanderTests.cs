@@ -148,10 +148,10 @@ public class GridExpanderDesignTests
     }
 
     [Fact]
-    public void Expand_DuplicateValues_AreDeduplicated()
+    public void Expand_IncludeEqualToGridCell_IsNotAddedAgain()
     {
-        var e = GridExpander.Expand(SpecText.Ok("name: g\nparameters: {a: {values: [1, 1.0, 2]}}\n"));
-        Assert.Equal(2, e.Cells.Count);
+        var e = GridExpander.Expand(SpecText.Ok("name: g\nparameters: {a: {values: [1, 2]}}\ninclude: [{a: 1.0}, {a: 3}, {a: 3}]\n"));
+        Assert.Equal(3, e.Cells.Count);
     }
 
     [Fact]

@@ -307,4 +307,11 @@ public class SpecValidationTests
         SpecText.Has(d, 3, 28, "timeout 'soon' is not a duration");
         SpecText.Has(d, 3, 34, "unknown key 'workdir'", "did you mean 'working_dir'?");
     }
+
+    [Fact]
+    public void Parse_RepeatedAxisValue_IsAnError()
+    {
+        var d = SpecText.Errors("name: x\nparameters:\n  a: {values: [1, 2, 1.0]}\n");
+        SpecText.Has(d, 3, 22, "lists 1.0 twice (first at line 3, column 16)");
+    }
 }
