@@ -139,6 +139,15 @@ public class HostileYamlTests
     }
 
     [Fact]
+    public void Parse_InputThatBreaksYamlDotNetScanner_IsADiagnostic()
+    {
+        var text = "name: r\nmethod: random\nrun_cap: 2\n{etric: {name: zeroshot_avg, goal: maximize}\nstages:\n  student: {arch: cnn-tiny, epochs: 4}\n";
+        var d = SpecText.Errors(text).Single();
+        Assert.StartsWith("invalid YAML", d.Message);
+        Assert.Contains("could not read", d.Message);
+    }
+
+    [Fact]
     public void Parse_UnknownAlias_IsReported()
     {
         SpecText.Has(SpecText.Errors("name: x\nstages: {a: *nope}\n"), 2, 13, "alias '*nope' refers to no anchor");
@@ -172,5 +181,50 @@ public class HostileYamlTests
         var message = SpecText.Errors($"name: x\n{key}: 1\n").Single().Message;
         Assert.Contains("unknown key 'qqqq", message);
         Assert.DoesNotContain(key, message);
+    }
+}
+
+public class SpecFuzzTests
+{
+    /// <summary>Deterministic mutations of the shipped examples: the loader answers every one without throwing.</summary>
+    [Fact]
+    public void Parse_MutatedExamples_NeverThrow()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Ablations.sln")))
+        {
+            root = root.Parent;
+        }
+        Assert.NotNull(root);
+        var texts = Directory.GetFiles(Path.Combine(root.FullName, "experiments", "examples"), "*.yaml").Select(File.ReadAllText).ToList();
+        var rng = new Random(12345);
+        const string alphabet = " \n\t:-[]{},&*!|>'\"#%@`?.0123456789abcxyz";
+        var count = 0;
+        foreach (var text in texts)
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var chars = text.ToCharArray().ToList();
+                for (var m = rng.Next(1, 6); m > 0; m--)
+                {
+                    var at = rng.Next(chars.Count);
+                    switch (rng.Next(3))
+                    {
+                        case 0: chars[at] = alphabet[rng.Next(alphabet.Length)]; break;
+                        case 1: chars.Insert(at, alphabet[rng.Next(alphabet.Length)]); break;
+                        default: chars.RemoveAt(at); break;
+                    }
+                }
+                var mutated = new string([.. chars]);
+                var result = SpecLoader.Parse(mutated, "fuzz.yaml");
+                Assert.True(result.Ok || result.Diagnostics.Count > 0);
+                count += result.Ok ? 0 : 1;
+                if (result.Ok)
+                {
+                    Ablations.Core.Planning.GridExpander.Expand(result.Spec!);
+                }
+            }
+        }
+        Assert.True(count > 0);
     }
 }
