@@ -43,6 +43,9 @@ public class SpecValidationTests
     {
         var d = SpecText.Errors("parameters: {a: {values: [1]}}\n");
         SpecText.Has(d, 1, 1, "missing 'name:'");
+        SpecText.Has(SpecText.Errors("name:\nparameters: {a: {values: [1]}}\n"), 1, 1, "missing 'name:'");
+        Assert.Single(SpecText.Errors("name: [x]\n"));
+        Assert.Equal("spec", SpecText.Ok("name: ~\nprogram: t.py\n").Name);
     }
 
     [Fact]
