@@ -127,7 +127,7 @@ public static class GridExpander
         foreach (var axis in spec.Axes)
         {
             var given = axis.Keys.Where(partial.ContainsKey).ToList();
-            var row = axis.Values.FirstOrDefault(r => given.All(k => JsonValues.Equal(r[axis.Keys.ToList().IndexOf(k)], partial[k])));
+            var row = given.Count == 0 ? null : axis.Values.FirstOrDefault(r => given.All(k => JsonValues.Equal(r[axis.Keys.ToList().IndexOf(k)], partial[k])));
             for (var k = 0; k < axis.Keys.Count; k++)
             {
                 var key = axis.Keys[k];

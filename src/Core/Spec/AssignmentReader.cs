@@ -37,7 +37,7 @@ internal sealed class AssignmentReader(NodeReader reader, IReadOnlyList<AxisDraf
             var fixedValue = fixedValues.FirstOrDefault(f => f.Key.Value == key.Value);
             if (fixedValue.Key is not null && !JsonValues.Equal(fixedValue.Value.Value, value.Value))
             {
-                reader.Diags.Add(value.Node, $"{where}: '{key.Value}' is fixed at {JsonValues.Show(fixedValue.Value.Value)} (value:), so it cannot be {JsonValues.Show(value.Value)}; make it an axis with values: or drop it here");
+                reader.Diags.Add(value.Node, $"{where}: '{key.Value}' is fixed at {JsonValues.Show(fixedValue.Value.Value)} (value:), so it cannot be {JsonValues.Show(value)}; make it an axis with values: or drop it here");
             }
         }
     }
@@ -61,12 +61,12 @@ internal sealed class AssignmentReader(NodeReader reader, IReadOnlyList<AxisDraf
             }
             if (axis.Keys.Count == 1)
             {
-                var allowed = string.Join(", ", axis.Rows.Select(r => JsonValues.Show(r[0].Value)));
-                reader.Diags.Add(given[0].Value.Node, $"baseline: {given[0].Key.Value} = {JsonValues.Show(given[0].Value.Value)} is not one of its values ({allowed}); pick one of them or add it to the values");
+                var allowed = string.Join(", ", axis.Rows.Select(r => JsonValues.Show(r[0])));
+                reader.Diags.Add(given[0].Value.Node, $"baseline: {given[0].Key.Value} = {JsonValues.Show(given[0].Value)} is not one of its values ({allowed}); pick one of them or add it to the values");
             }
             else
             {
-                var assignment = string.Join(", ", given.Select(g => $"{g.Key.Value} = {JsonValues.Show(g.Value.Value)}"));
+                var assignment = string.Join(", ", given.Select(g => $"{g.Key.Value} = {JsonValues.Show(g.Value)}"));
                 reader.Diags.Add(given[0].Value.Node, $"baseline: no row of the zip group ({string.Join(", ", axis.Keys.Select(k => k.Value))}) has {assignment}; pick values from one row");
             }
         }

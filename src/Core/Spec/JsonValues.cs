@@ -32,4 +32,7 @@ internal static class JsonValues
 
     /// <summary>Short text for messages: strings quoted, the rest as compact JSON.</summary>
     public static string Show(JsonNode? v) => v is null ? "null" : v.ToJsonString();
+
+    /// <summary>A value as the user wrote it when it was a plain scalar (0.0 stays 0.0), else as compact JSON.</summary>
+    public static string Show(ValueAt v) => v.Node is SpecScalar { IsPlain: true } s ? s.Value : Show(v.Value);
 }

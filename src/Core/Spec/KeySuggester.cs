@@ -17,7 +17,15 @@ internal static class KeySuggester
             }
         }
         var allowed = Math.Max(2, wrong.Length / 3);
-        return bestDistance <= allowed ? best : null;
+        if (bestDistance <= allowed)
+        {
+            return best;
+        }
+        // "workdir" for "working_dir": far in edits, but a shared stem of four letters is a safe guess.
+        return candidates
+            .Where(c => wrong.Length >= 4 && c.StartsWith(wrong[..4], StringComparison.OrdinalIgnoreCase))
+            .OrderBy(c => Distance(wrong.ToLowerInvariant(), c.ToLowerInvariant()))
+            .FirstOrDefault();
     }
 
     /// <summary>"did you mean 'x'?" when one is close, else the list of valid names.</summary>

@@ -14,7 +14,7 @@ internal sealed class NodeReader(DiagnosticBag diags)
         {
             if (!valid.Contains(key.Value))
             {
-                Diags.Add(key, $"unknown key '{key.Value}' in {where}; {KeySuggester.Hint(key.Value, valid)}");
+                Diags.Add(key, $"unknown key '{Short(key.Value)}' in {where}; {KeySuggester.Hint(key.Value, valid)}");
             }
         }
     }
@@ -104,6 +104,9 @@ internal sealed class NodeReader(DiagnosticBag diags)
         Diags.Add(node!, $"unknown {what} '{value}'; {hint}use one of {string.Join(", ", allowed)}");
         return null;
     }
+
+    /// <summary>Echoes user text in a message without letting a huge key flood it.</summary>
+    public static string Short(string text) => text.Length <= 60 ? text : text[..57] + "...";
 
     public JsonNode? Json(SpecNode node) => YamlJson.ToJson(node, Diags);
 }

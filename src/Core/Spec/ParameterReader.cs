@@ -128,6 +128,13 @@ internal sealed class ParameterReader(NodeReader reader, bool random)
             {
                 return;
             }
+            for (var i = 1; i < values.Count; i++)
+            {
+                if (values.Take(i).FirstOrDefault(v => JsonValues.Equal(v.Value, values[i].Value)) is { } first)
+                {
+                    reader.Diags.Add(values[i].Node, $"parameter '{name}' lists {JsonValues.Show(values[i])} twice (first at line {first.Node.Line}, column {first.Node.Column}); remove the repeat");
+                }
+            }
         }
         var distribution = random ? ReadDistribution(key, def, values) : CheckGridDefinition(key, def);
         if (!random && values is null)

@@ -147,7 +147,11 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
     private string? ReadName(SpecNode? node, string path, bool isCommand)
     {
         var name = _r.String(node, "name", "name: kd-temperature");
-        if (name is null && node is null)
+        if (name is null && node is not (null or SpecScalar { IsNull: true }))
+        {
+            return null;
+        }
+        if (name is null)
         {
             if (isCommand)
             {

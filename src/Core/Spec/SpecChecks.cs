@@ -85,7 +85,7 @@ internal sealed class SpecChecks(
     /// <summary>Refuses grids too large to run without an explicit cap, stating the actual count.</summary>
     public void GridSize(DesignKind design, int seedCount, int? runCap, int includeCount)
     {
-        long cells = design == DesignKind.OneAtATime ? 1 : 1;
+        long cells = 1;
         foreach (var axis in parameters.Axes.Where(a => a.Rows.Count > 0))
         {
             cells = design == DesignKind.OneAtATime ? Saturating(cells, axis.Rows.Count - 1, add: true) : Saturating(cells, axis.Rows.Count, add: false);

@@ -8,6 +8,10 @@ namespace Ablations.Core.Spec;
 /// </summary>
 public static class SpecLoader
 {
+    /// <summary>Characters YAML does not allow in a document (C0 controls other than tab and line breaks, DEL).</summary>
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 32).Where(c => c is not 9 and not 10 and not 13).Select(c => (char)c), '\u007f', '\ufffe', '\uffff']);
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads and parses a file; a missing, oversized or non-UTF-8 file is a diagnostic.</summary>
@@ -53,11 +57,12 @@ public static class SpecLoader
         {
             return Fail(path, 1, 1, $"the spec is over the {SpecLimits.MaxBytes:N0}-byte limit; a spec is a few KB, so check that this is the right file");
         }
-        var controlIndex = text.AsSpan().IndexOfAnyInRange('\0', '\u0008');
+        var controlIndex = text.AsSpan().IndexOfAny(ControlCharacters);
         if (controlIndex >= 0)
         {
             var line = 1 + text.AsSpan(0, controlIndex).Count('\n');
-            return Fail(path, line, 1, "the file holds binary data (control characters); a spec must be YAML text");
+            var column = controlIndex - text.LastIndexOf('\n', Math.Max(0, controlIndex - 1));
+            return Fail(path, line, column, $"the file holds binary data (control character U+{(int)text[controlIndex]:X4}); a spec must be YAML text");
         }
         var diags = new DiagnosticBag(path);
         var root = YamlTreeReader.Read(text, diags);

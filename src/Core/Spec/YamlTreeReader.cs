@@ -43,7 +43,12 @@ internal static class YamlTreeReader
         }
         catch (YamlException ex)
         {
-            diags.Add((int)ex.Start.Line, (int)ex.Start.Column, $"invalid YAML: {ex.Message}; fix the syntax at this place");
+            var line = (int)ex.Start.Line;
+            var lineText = text.Split('\n').ElementAtOrDefault(line - 1) ?? "";
+            var hint = lineText.Contains("${", StringComparison.Ordinal) && lineText.Contains('[', StringComparison.Ordinal)
+                ? "W&B macros such as ${env} start a mapping inside [ ]; quote them (\"${env}\") or write the command as a block list (- ${env})"
+                : "fix the syntax at this place";
+            diags.Add(line, (int)ex.Start.Column, $"invalid YAML: {ex.Message.TrimEnd('.')}; {hint}");
             return null;
         }
     }
@@ -57,9 +62,11 @@ internal static class YamlTreeReader
         var documents = 0;
         long expanded = 0;
 
-        while (parser.MoveNext())
+        var last = Mark.Empty;
+        while (MoveNext(parser, last))
         {
             var ev = parser.Current!;
+            last = ev.End;
             var line = (int)ev.Start.Line;
             var column = (int)ev.Start.Column;
             switch (ev)
@@ -149,6 +156,23 @@ internal static class YamlTreeReader
             }
         }
         return root;
+    }
+
+    /// <summary>
+    /// YamlDotNet throws a few non-YAML exceptions on some malformed input (found by fuzzing, e.g. an
+    /// InvalidOperationException in ScanPlainScalar for a line starting with '{etric:'); input must never
+    /// crash the loader, so they become a syntax error just after the last event that parsed.
+    /// </summary>
+    private static bool MoveNext(Parser parser, Mark last)
+    {
+        try
+        {
+            return parser.MoveNext();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            throw new YamlException(last, last, $"the parser could not read the text after this place ({e.GetType().Name})", e);
+        }
     }
 
     private static SpecNode? TooBig(DiagnosticBag diags, int line, int column)

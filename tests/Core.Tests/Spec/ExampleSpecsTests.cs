@@ -1,0 +1,74 @@
+using Ablations.Core.Planning;
+using Ablations.Core.Spec;
+
+namespace Ablations.Core.Tests.Spec;
+
+/// <summary>The shipped examples in experiments/examples load, and expand to the counts their comments promise.</summary>
+public class ExampleSpecsTests
+{
+    private static string Example(string file)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ablations.sln")))
+        {
+            dir = dir.Parent;
+        }
+        Assert.NotNull(dir);
+        return Path.Combine(dir.FullName, "experiments", "examples", file);
+    }
+
+    private static ExperimentSpec Load(string file, string? profile = null)
+    {
+        var result = SpecLoader.Load(Example(file), profile);
+        Assert.True(result.Ok, string.Join("\n", result.Diagnostics));
+        return result.Spec!;
+    }
+
+    [Fact]
+    public void Load_KdTeachers_ExpandsGridWithExcludeAndInclude()
+    {
+        var spec = Load("kd-teachers.yaml");
+        var e = GridExpander.Expand(spec);
+        Assert.Equal(4 * 3 - 2 + 1, e.Cells.Count);
+        Assert.Equal(3, spec.Seeds.Count);
+        var baseline = Assert.Single(e.Cells, c => c.IsBaseline);
+        Assert.Equal(0.0, baseline.Params["student.lambda"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void Load_KdTeachersSmoke_ShrinksWorldAndEpochs()
+    {
+        var spec = Load("kd-teachers.yaml", "smoke");
+        Assert.Equal([1L], spec.Seeds);
+        Assert.Equal(256L, spec.Stages["world"]!["web_pool"]!.GetValue<long>());
+        Assert.Equal(1L, spec.Stages["student"]!["epochs"]!.GetValue<long>());
+        Assert.Equal("cnn-tiny", spec.Stages["student"]!["arch"]!.GetValue<string>());
+        Assert.Equal(1L, spec.Fixed["student.epochs"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public void Load_CaptionMixOat_IsBaselinePlusOneChangeAtATime()
+    {
+        var e = GridExpander.Expand(Load("caption-mix-oat.yaml"));
+        Assert.Equal(6, e.Cells.Count);
+        Assert.True(e.Cells[0].IsBaseline);
+    }
+
+    [Fact]
+    public void Load_WandbSweep_IsCommandPipelineNamedAfterFile()
+    {
+        var spec = Load("wandb-sweep.yaml");
+        Assert.Equal("wandb-sweep", spec.Name);
+        Assert.Equal("command", spec.Pipeline);
+        Assert.Equal("train.py", spec.Command!.Program);
+        Assert.Equal(6, GridExpander.Expand(spec).Cells.Count);
+    }
+
+    [Fact]
+    public void Load_RandomLr_SamplesRunCapCells()
+    {
+        var spec = Load("random-lr.yaml");
+        Assert.Equal(SweepMethod.Random, spec.Method);
+        Assert.Equal(12, GridExpander.Expand(spec).Cells.Count);
+    }
+}
