@@ -3,9 +3,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Ablations.Core.Store;
 
-/// <summary>The results store. SQLite (WAL, busy timeout) by default; PostgreSQL for many nodes.</summary>
-public sealed class AblationsDbContext(DbContextOptions<AblationsDbContext> options) : DbContext(options)
+/// <summary>
+/// The results store. SQLite (WAL, busy timeout) by default; PostgreSQL for many nodes through
+/// <see cref="PostgresDbContext"/>, which is the same model with its own migrations (column types differ).
+/// </summary>
+public class AblationsDbContext : DbContext
 {
+    public AblationsDbContext(DbContextOptions<AblationsDbContext> options) : base(options) { }
+
+    protected AblationsDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<ExperimentRow> Experiments => Set<ExperimentRow>();
     public DbSet<RunRow> Runs => Set<RunRow>();
     public DbSet<RunStageRow> RunStages => Set<RunStageRow>();

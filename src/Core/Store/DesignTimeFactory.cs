@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace Ablations.Core.Store;
@@ -6,5 +7,12 @@ namespace Ablations.Core.Store;
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<AblationsDbContext>
 {
     public AblationsDbContext CreateDbContext(string[] args) =>
-        new(StoreLocation.Sqlite(Path.Combine(Path.GetTempPath(), "ablations-design.db")).Options());
+        new(new DbContextOptionsBuilder<AblationsDbContext>().UseSqlite($"Data Source={Path.Combine(Path.GetTempPath(), "ablations-design.db")}").Options);
+}
+
+/// <summary>Lets `dotnet ef migrations add X --context PostgresDbContext` build the PostgreSQL model (no server needed).</summary>
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresDbContext>
+{
+    public PostgresDbContext CreateDbContext(string[] args) =>
+        new(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql("Host=localhost;Database=design").Options);
 }

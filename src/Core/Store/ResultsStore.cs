@@ -36,7 +36,7 @@ public sealed partial class ResultsStore
         return store;
     }
 
-    public AblationsDbContext NewContext() => new(Location.Options());
+    public AblationsDbContext NewContext() => Location.NewContext();
 
     /// <summary>Runs a store operation, turning storage-level failures into a message that names the file and the fix.</summary>
     public static T Guard<T>(StoreLocation location, Func<T> action)

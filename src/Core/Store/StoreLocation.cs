@@ -40,13 +40,8 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
         return Sqlite(value);
     }
 
-    public DbContextOptions<AblationsDbContext> Options()
-    {
-        var builder = new DbContextOptionsBuilder<AblationsDbContext>();
-        if (Provider == StoreProvider.Sqlite)
-            builder.UseSqlite(ConnectionString);
-        else
-            builder.UseNpgsql(ConnectionString);
-        return builder.Options;
-    }
+    /// <summary>A new context on this store: SQLite, or the PostgreSQL flavour with its own migrations.</summary>
+    public AblationsDbContext NewContext() => Provider == StoreProvider.Sqlite
+        ? new AblationsDbContext(new DbContextOptionsBuilder<AblationsDbContext>().UseSqlite(ConnectionString).Options)
+        : new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(ConnectionString).Options);
 }

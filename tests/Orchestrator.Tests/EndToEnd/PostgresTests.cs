@@ -1,0 +1,51 @@
+using Ablations.Core.Store;
+using Ablations.Core.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ablations.Orchestrator.Tests.EndToEnd;
+
+/// <summary>The many-node setup on a real PostgreSQL server: shared results store and Hangfire storage, two runner processes.</summary>
+[Collection("processes")]
+public sealed class PostgresTests
+{
+    [Fact]
+    public void TwoRunnerProcesses_SharedPostgres_EveryStageRunsExactlyOnce()
+    {
+        using var pg = new PostgresServer();
+        using var dir = new TempDir();
+        dir.Write("train.sh", Fixtures.Trainer);
+        var counter = Path.Combine(dir.Path, "count.txt");
+        var spec = dir.Write("pg.yaml", Fixtures.Spec("pg", "[1, 2, 3, 4]", "[1, 2, 3]", seeds: "[1]", env: $"SLEEP: '0.2', COUNTER: '{counter}'"));
+        var db = pg.Url();
+
+        var submitted = Ablate.Run(dir.Path, "submit", spec, "--db", db);
+        Assert.True(submitted.ExitCode == 0, submitted.All);
+        var runners = new[]
+        {
+            Ablate.Start(dir.Path, "runner", "--db", db, "--devices", "cpu,cpu"),
+            Ablate.Start(dir.Path, "runner", "--db", db, "--devices", "cpu,cpu"),
+        };
+        var store = ResultsStore.Open(StoreLocation.Parse(db));
+        var id = store.FindExperiment("pg")!.Id;
+        try
+        {
+            Ablate.WaitUntil(() => new ExperimentProgress(store.StagesOf(id)).Finished, TimeSpan.FromMinutes(2), "all 12 stages");
+        }
+        finally
+        {
+            foreach (var r in runners) { r.StandardInput.Close(); Ablate.Signal(r, "TERM"); }
+            foreach (var r in runners) Ablate.Wait(r, TimeSpan.FromSeconds(60));
+        }
+
+        Assert.All(store.StagesOf(id), s => Assert.Equal((StageStatus.Succeeded, 1), (s.Status, s.Attempts)));
+        Assert.Equal(12, File.ReadAllLines(counter).Length);
+        using var ctx = store.NewContext();
+        Assert.Equal(12 * 3, ctx.Metrics.Count(m => m.Name == "loss"));
+        var workers = ctx.Stages.Select(s => s.Worker!).ToList().Select(w => string.Join(':', w.Split(':').Take(2))).Distinct().Count();
+        Assert.Equal(2, workers); // both processes did work
+
+        var report = Ablate.Run(dir.Path, "report", "pg", "--db", db);
+        Assert.True(report.ExitCode == 0, report.All);
+        Assert.Equal(13, File.ReadAllLines(Path.Combine(dir.Path, "reports", "pg", "results.csv")).Length);
+    }
+}

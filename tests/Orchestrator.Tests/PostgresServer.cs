@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Ablations.Orchestrator.Tests;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster in a temp folder on a free loopback port, from the server binaries of Debian's
+/// postgresql package (CI installs it). Run as the `postgres` user when the tests run as root, as PostgreSQL refuses root.
+/// </summary>
+internal sealed class PostgresServer : IDisposable
+{
+    private readonly string _dir;
+    private readonly string _bin;
+
+    public PostgresServer()
+    {
+        _bin = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending().FirstOrDefault() ?? ""
+            : "";
+        if (_bin.Length == 0)
+            throw new InvalidOperationException("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin; install them with `apt-get install -y postgresql` (.ci/run does)");
+        _dir = Directory.CreateTempSubdirectory("ablate-pg-").FullName;
+        Port = FreePort();
+        Exec("chown", "-R", "postgres:postgres", _dir);
+        AsPostgres(Path.Combine(_bin, "initdb"), "-D", Path.Combine(_dir, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8");
+        AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_dir, "data"), "-l", Path.Combine(_dir, "log"), "-w", "-t", "60",
+            "-o", $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off", "start");
+    }
+
+    public int Port { get; }
+
+    public string Url(string database = "postgres") => $"postgres://postgres@127.0.0.1:{Port}/{database}";
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    private void AsPostgres(string exe, params string[] args)
+    {
+        if (IsRoot) Exec("runuser", ["-u", "postgres", "--", exe, .. args]);
+        else Exec(exe, args);
+    }
+
+    private static void Exec(string exe, params string[] args)
+    {
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{exe} {string.Join(' ', args)} failed ({p.ExitCode}): {output}");
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        try { AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop"); }
+        catch (InvalidOperationException) { }
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}
