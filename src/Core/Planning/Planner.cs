@@ -5,8 +5,11 @@ using System.Text.Json.Nodes;
 namespace Ablations.Core.Planning;
 
 /// <summary>Spec → cells × seeds → per-run stage chains → one DAG of unique, content-hashed stages. Pure.</summary>
-public static class Planner
+public static partial class Planner
 {
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9_-]+$")]
+    private static partial System.Text.RegularExpressions.Regex QueueName();
+
     public static StagePlan Plan(ExperimentSpec spec) => Plan(spec, PipelineCatalog.Get(spec.Pipeline));
 
     public static StagePlan Plan(ExperimentSpec spec, IPipeline pipeline)
@@ -36,6 +39,9 @@ public static class Planner
                 runs.Add(PlanRun(spec, cell, runParams, seed, chain, unique, order));
             }
         }
+        foreach (var (type, resource) in spec.Resources)
+            if (!QueueName().IsMatch(resource.Queue))
+                problems.Add($"resources.{type}.queue: '{resource.Queue}' is not a valid queue name; use lower-case letters, digits, '_' and '-' (e.g. gpu_0)");
         if (problems.Count > 0) throw new PlanningException(problems);
         return new StagePlan(spec, expansion, order, runs);
     }

@@ -100,4 +100,12 @@ public sealed class PlannerTests
         Assert.All(plan.Stages.Where(s => s.Type == "teacher"), s => Assert.Equal("gpu", s.Queue));
         Assert.All(plan.Stages.Where(s => s.Type != "teacher"), s => Assert.Equal("cpu_pool", s.Queue));
     }
+
+    [Fact]
+    public void Plan_InvalidQueueName_ProblemNamesTheKeyAndTheRule()
+    {
+        var spec = Spec() with { Resources = new Dictionary<string, ResourceSpec> { ["teacher"] = new("GPU 0", []) } };
+        var e = Assert.Throws<PlanningException>(() => Planner.Plan(spec, new TeacherStudentPipeline()));
+        Assert.Contains("resources.teacher.queue: 'GPU 0'", e.Problems.Single());
+    }
 }
