@@ -169,7 +169,8 @@ public static class AblationSummarizer
         }
 
         var seeds = group.Runs.Select(r => r.Seed).Distinct().Order().ToArray();
-        return new CellSummary(index, label, change, values, numeric, baseline == index, seeds, metrics);
+        var runIds = group.Runs.Select(r => r.RunId).ToArray();
+        return new CellSummary(index, label, change, values, numeric, baseline == index, seeds, runIds, metrics);
     }
 
     private static void AddComparisons(List<CellSummary> cells, int baseline, string metric)

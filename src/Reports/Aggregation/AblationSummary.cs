@@ -67,6 +67,8 @@ public sealed record CellSummary(
     IReadOnlyDictionary<string, double> NumericValues,
     bool IsBaseline,
     IReadOnlyList<long> Seeds,
+    /// <summary>The succeeded runs that make up this cell.</summary>
+    IReadOnlyList<string> RunIds,
     /// <summary>Metric name → statistics over seeds (absent when no run of the cell has the metric).</summary>
     IReadOnlyDictionary<string, CellMetric> Metrics);
 
