@@ -30,7 +30,7 @@ internal static class SampleResults
         Cell(0, new JsonArray("t_a", "t_b"), 50, true, [0.50, 0.52, 0.51], [0.30, 0.31, 0.32]);
         Cell(1, new JsonArray("t_a"), 50, false, [0.48, 0.49, 0.50], [0.29, 0.30, 0.30]);
         Cell(2, new JsonArray(), 50, false, [0.40, 0.43, 0.41], [0.20, 0.22, 0.21]);
-        Cell(3, new JsonArray("t_a", "t_b"), 70, false, [0.53, 0.55, 0.54], [0.31, 0.33, 0.32]);
+        Cell(3, new JsonArray("t_a", "t_b"), 70, false, [0.53, 0.56, 0.52], [0.31, 0.33, 0.32]);
         Cell(4, new JsonArray("t_a", "t_b"), 30, false, [0.49, 0.52, 0.50], [0.30, 0.30, 0.33]);
         runs.Add(Run("r4s3", 4, new() { [Teachers] = new JsonArray("t_a", "t_b"), [Scale] = 30 }, 3, false, new(), "failed"));
 
@@ -74,7 +74,7 @@ internal static class SampleResults
                         };
                         var curves = new Dictionary<string, IReadOnlyList<CurvePoint>>
                         {
-                            ["loss"] = Curve(steps, k => 4.0 * Math.Exp(-k / 6.0) + 1.0 - 0.2 * t + noise),
+                            ["loss"] = Curve(steps, k => 4.0 * Math.Exp(-k / (5.0 + s / 20)) + 1.0 - 0.2 * t - 0.1 * c + noise),
                             ["logit_scale"] = Curve(steps, k => Math.Min(s, 10 + k * 4)),
                         };
                         bool isBaseline = t == 1 && s == 50 && c == 0;

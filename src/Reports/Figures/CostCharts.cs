@@ -14,7 +14,8 @@ internal static class CostCharts
     {
         var byType = results.Stages
             .GroupBy(s => s.Type)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .OrderBy(g => PipelineOrder(g.Key))
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (Type: g.Key, Computed: g.Where(s => !s.ReusedFromEarlier).Sum(s => s.Seconds), Saved: g.Sum(Saved)))
             .ToArray();
         if (byType.Length == 0 || byType.All(t => t.Computed == 0 && t.Saved == 0))
@@ -48,6 +49,11 @@ internal static class CostCharts
             $"Computed {S(computed)} s in {results.Stages.Count} unique stages; reuse saved {S(saved)} s ({S(share)}% of the {S(computed + saved)} s that running every run separately would take).",
             plot);
     }
+
+    private static readonly string[] Pipeline = ["world", "teacher", "captioner", "captions", "embed", "student", "eval", "command"];
+
+    /// <summary>Stage types in pipeline order; unknown types after them.</summary>
+    private static int PipelineOrder(string type) => Array.IndexOf(Pipeline, type) is var i and >= 0 ? i : Pipeline.Length;
 
     internal static double Saved(StageCost stage) =>
         stage.Seconds * Math.Max(0, stage.UsedByRuns - 1) + (stage.ReusedFromEarlier ? stage.Seconds : 0);

@@ -26,8 +26,8 @@ internal static class FigureSet
 
     public static RenderedFigure Render(Figure figure, ReportOptions options)
     {
-        int w = options.FigureWidth, h = options.FigureHeight;
-        string? svg = options.WriteSvg ? figure.Plot.GetSvgXml(w, h) : null;
+        int w = options.FigureWidth + figure.ExtraWidth, h = options.FigureHeight;
+        string? svg = options.WriteSvg ? SvgIds.Normalize(figure.Plot.GetSvgXml(w, h)) : null;
         byte[]? png = options.WritePng ? figure.Plot.GetImageBytes(w, h, ImageFormat.Png) : null;
         return new RenderedFigure(figure.Name, figure.Title, figure.Caption, svg, png);
     }

@@ -40,7 +40,8 @@ internal static class HeatmapCharts
         var plot = style.NewPlot($"{metric.Name}: {rows.Label} × {cols.Label}", cols.Key, rows.Key);
         var heatmap = plot.Add.Heatmap(data);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.Extent = new CoordinateRect(-0.5, nc - 0.5, -0.5, nr - 0.5);
+        // Extent gives the centres of the corner cells (so cells are one unit wide around integer positions).
+        heatmap.Extent = new CoordinateRect(0, nc - 1, 0, nr - 1);
         var bar = plot.Add.ColorBar(heatmap);
         bar.Label = MetricUnits.Label(metric.Name);
         bar.LabelStyle.FontName = style.FontName;

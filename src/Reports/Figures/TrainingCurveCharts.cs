@@ -55,7 +55,8 @@ internal static class TrainingCurveCharts
                 var line = plot.Add.ScatterLine(xs, points.Select(p => p.S.Mean).ToArray());
                 line.Color = color;
                 line.LineWidth = cell.IsBaseline ? 2.5f : 1.8f;
-                line.LegendText = summary.Design == DesignKind.OneAtATime ? cell.Change : cell.Label;
+                line.LegendText = summary.Design == DesignKind.OneAtATime ? cell.Change
+                    : varying.Length == 0 ? cell.Label : string.Join(", ", varying.Select(a => $"{a.Label} = {cell.Values[a.Key]}"));
                 drawn++;
             }
 
@@ -64,7 +65,15 @@ internal static class TrainingCurveCharts
                 continue;
             }
 
-            plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+            if (drawn > 4)
+            {
+                // Many cells: beside the plot, so the legend never hides the curves.
+                plot.ShowLegend(ScottPlot.Edge.Right);
+            }
+            else
+            {
+                plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+            }
             string which = cells.Count < summary.Cells.Count
                 ? $"{cells.Count} of {summary.Cells.Count} cells (the baseline and the best by {summary.PrimaryMetric?.Name})"
                 : "every cell";
@@ -72,7 +81,7 @@ internal static class TrainingCurveCharts
                 $"curve_{FileName.Of(name)}",
                 $"Training curve: {name}",
                 $"{name} per step for {which}: mean over seeds, shaded {pct}% Student-t confidence interval.",
-                plot);
+                plot) { ExtraWidth = drawn > 4 ? 360 : 0 };
         }
     }
 

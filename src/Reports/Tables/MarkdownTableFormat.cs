@@ -54,5 +54,6 @@ internal sealed class MarkdownTableFormat : ITableFormat
 
     private static void Line(StringBuilder sb, IEnumerable<string> cells) => sb.Append("| ").AppendJoin(" | ", cells).Append(" |\n");
 
-    private static string Escape(string text) => text.Replace("|", "\\|").Replace("*", "\\*").Replace("_", "\\_");
+    /// <summary>Escapes what would break a cell or start emphasis; intraword underscores are literal in GFM.</summary>
+    private static string Escape(string text) => text.Replace("|", "\\|").Replace("*", "\\*");
 }
