@@ -51,7 +51,7 @@ internal sealed class LatexTableFormat : ITableFormat
             sb.Append("\n  \\smallskip\n  {\\footnotesize\n");
             foreach (var note in table.Notes)
             {
-                sb.Append("  ").Append(Escape(note)).Append("\\\\\n");
+                sb.Append("  ").Append(Escape(note)).Append("\\par\n");
             }
 
             sb.Append("  }\n");

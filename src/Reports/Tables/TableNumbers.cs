@@ -41,5 +41,6 @@ internal static class TableNumbers
         return $"{text} ({cell.N.ToString(CultureInfo.InvariantCulture)})";
     }
 
-    public static string Raw(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+    /// <summary>12 significant digits: exact enough for any analysis, free of last-bit noise (0.010000000000000009).</summary>
+    public static string Raw(double? value) => value is { } v ? v.ToString("G12", CultureInfo.InvariantCulture) : "";
 }
