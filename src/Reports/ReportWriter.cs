@@ -57,7 +57,7 @@ public static class ReportWriter
             }
         }
 
-        var figures = FigureSet.Build(summary, results, options).Select(f => FigureSet.Render(f, options)).ToArray();
+        var figures = FigureSet.RenderAll(FigureSet.Build(summary, results, options), options);
         foreach (var f in figures)
         {
             if (f.Png is not null)

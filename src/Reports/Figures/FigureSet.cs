@@ -24,6 +24,17 @@ internal static class FigureSet
             .ToArray();
     }
 
+    /// <summary>
+    /// Renders figures on all cores: each plot is independent and ScottPlot 5 renders separate plots on separate
+    /// threads safely. Output order and bytes do not depend on the scheduling.
+    /// </summary>
+    public static RenderedFigure[] RenderAll(IReadOnlyList<Figure> figures, ReportOptions options)
+    {
+        var rendered = new RenderedFigure[figures.Count];
+        Parallel.For(0, figures.Count, i => rendered[i] = Render(figures[i], options));
+        return rendered;
+    }
+
     public static RenderedFigure Render(Figure figure, ReportOptions options)
     {
         int w = options.FigureWidth + figure.ExtraWidth, h = options.FigureHeight;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MathNet.Numerics.Distributions;
 
 namespace Ablations.Reports.Statistics;
@@ -5,11 +6,14 @@ namespace Ablations.Reports.Statistics;
 /// <summary>Student's t distribution with the two quantities reports need, computed by MathNet.Numerics.</summary>
 internal static class TDistribution
 {
+    // InvCDF solves for the quantile numerically (slow); reports ask for the same few (df, level) pairs thousands of times.
+    private static readonly ConcurrentDictionary<(int, double), double> Criticals = new();
+
     /// <summary>The two-sided critical value t* with P(|T| ≤ t*) = level, e.g. 12.706 for df 1 at 95%.</summary>
     public static double Critical(int degreesOfFreedom, double level = 0.95)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(degreesOfFreedom, 1);
-        return StudentT.InvCDF(0, 1, degreesOfFreedom, 1 - (1 - level) / 2);
+        return Criticals.GetOrAdd((degreesOfFreedom, level), key => StudentT.InvCDF(0, 1, key.Item1, 1 - (1 - key.Item2) / 2));
     }
 
     /// <summary>Two-sided p-value P(|T| ≥ |t|).</summary>

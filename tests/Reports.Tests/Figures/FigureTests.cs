@@ -9,7 +9,7 @@ public sealed class FigureTests
     {
         var results = SampleResults.FullGrid();
         var summary = AblationSummarizer.Summarize(results, ReportOptions.Default);
-        return FigureSet.Build(summary, results, ReportOptions.Default).Select(f => FigureSet.Render(f, ReportOptions.Default)).ToArray();
+        return FigureSet.RenderAll(FigureSet.Build(summary, results, ReportOptions.Default), ReportOptions.Default);
     }
 
     [Fact]
