@@ -38,7 +38,7 @@ internal static class CostCharts
         FigureStyle.LegendItem(plot, "computed in this experiment", computedColor);
         FigureStyle.LegendItem(plot, "saved by stage reuse", savedColor);
         plot.ShowLegend(Alignment.UpperLeft);
-        plot.Axes.SetLimitsY(0, bars.Max(b => b.Value) * 1.15 + 1e-9);
+        plot.Axes.SetLimitsY(0, bars.Max(b => b.Value) * 1.3 + 1e-9); // headroom for the legend
 
         double computed = byType.Sum(t => t.Computed), saved = byType.Sum(t => t.Saved);
         double share = computed + saved > 0 ? saved / (computed + saved) * 100 : 0;

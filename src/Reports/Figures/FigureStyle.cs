@@ -45,6 +45,17 @@ internal sealed class FigureStyle(ReportOptions options)
         }
     }
 
+    /// <summary>
+    /// Puts the legend beside the plot (it never hides data) and returns the extra figure width it needs,
+    /// estimated from the longest label.
+    /// </summary>
+    public static int LegendBeside(Plot plot, IEnumerable<string> labels)
+    {
+        plot.ShowLegend(Edge.Right);
+        int longest = labels.Select(l => l.Length).DefaultIfEmpty(0).Max();
+        return 70 + (int)(longest * 7.2);
+    }
+
     public static void LegendItem(Plot plot, string label, Color color)
     {
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = label, FillColor = color, LineColor = color });

@@ -59,10 +59,7 @@ internal static class MetricLineCharts
                 continue;
             }
 
-            if (group is not null)
-            {
-                plot.ShowLegend(Alignment.LowerRight);
-            }
+            int extra = group is null ? 0 : FigureStyle.LegendBeside(plot, lines.Select(l => l.Label ?? ""));
 
             AxisBarCharts.ZoomToValues(plot, all);
             string how = group is not null ? $"one line per {group.Key}, averaged over any other axes"
@@ -71,7 +68,7 @@ internal static class MetricLineCharts
                 $"line_{FileName.Of(x.Key)}",
                 $"{metric.Name} vs {x.Label}",
                 $"{metric.Name} against {x.Key} ({how}); shaded: {pct}% Student-t confidence interval over seeds.",
-                plot);
+                plot) { ExtraWidth = extra };
         }
     }
 

@@ -26,6 +26,7 @@ internal static class TrainingCurveCharts
         {
             var plot = style.NewPlot($"Training curve: {name}", "step", MetricUnits.Label(name));
             int drawn = 0;
+            var labels = new List<string>();
             for (int i = 0; i < cells.Count; i++)
             {
                 var cell = cells[i];
@@ -57,6 +58,7 @@ internal static class TrainingCurveCharts
                 line.LineWidth = cell.IsBaseline ? 2.5f : 1.8f;
                 line.LegendText = summary.Design == DesignKind.OneAtATime ? cell.Change
                     : varying.Length == 0 ? cell.Label : string.Join(", ", varying.Select(a => $"{a.Label} = {cell.Values[a.Key]}"));
+                labels.Add(line.LegendText);
                 drawn++;
             }
 
@@ -65,15 +67,7 @@ internal static class TrainingCurveCharts
                 continue;
             }
 
-            if (drawn > 4)
-            {
-                // Many cells: beside the plot, so the legend never hides the curves.
-                plot.ShowLegend(ScottPlot.Edge.Right);
-            }
-            else
-            {
-                plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-            }
+            int extra = FigureStyle.LegendBeside(plot, labels);
             string which = cells.Count < summary.Cells.Count
                 ? $"{cells.Count} of {summary.Cells.Count} cells (the baseline and the best by {summary.PrimaryMetric?.Name})"
                 : "every cell";
@@ -81,7 +75,7 @@ internal static class TrainingCurveCharts
                 $"curve_{FileName.Of(name)}",
                 $"Training curve: {name}",
                 $"{name} per step for {which}: mean over seeds, shaded {pct}% Student-t confidence interval.",
-                plot) { ExtraWidth = drawn > 4 ? 360 : 0 };
+                plot) { ExtraWidth = extra };
         }
     }
 
