@@ -67,4 +67,13 @@ public sealed class FigureTests
         Assert.DoesNotContain("cost", names);
         Assert.Contains("bars_student_kd_teachers", names);
     }
+
+    [Fact]
+    public void InlineSvg_Prepare_DropsPrologAddsViewBoxAndPrefixesIds()
+    {
+        string svg = "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"480\"><clipPath id=\"c0\"/><g clip-path=\"url(#c0)\"/></svg>";
+        Assert.Equal(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"480\" viewBox=\"0 0 800 480\"><clipPath id=\"f2-c0\"/><g clip-path=\"url(#f2-c0)\"/></svg>",
+            Ablations.Reports.Html.InlineSvg.Prepare(svg, "f2"));
+    }
 }
