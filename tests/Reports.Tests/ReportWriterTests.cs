@@ -30,9 +30,27 @@ public sealed class ReportWriterTests
         string html = File.ReadAllText(Path.Combine(dir.Path, "index.html"));
         Assert.Contains("<svg", html);
         Assert.Contains("What was compared", html);
+        Assert.Contains("Marginal effects", html);
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org", ""));
         Assert.DoesNotContain("https://", html);
         Demo(dir.Path, "full");
+    }
+
+    [Fact]
+    public void Write_SameInputTwice_SameSvgTablesAndPage()
+    {
+        using var a = new TempDir();
+        using var b = new TempDir();
+        ReportWriter.Write(SampleResults.FullGrid(), a.Path);
+        ReportWriter.Write(SampleResults.FullGrid(), b.Path);
+
+        var files = Directory.GetFiles(a.Path, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(a.Path, f))
+            .Where(f => f.EndsWith(".svg", StringComparison.Ordinal) || f.EndsWith(".html", StringComparison.Ordinal)
+                || f.EndsWith(".md", StringComparison.Ordinal) || f.EndsWith(".tex", StringComparison.Ordinal) || f.EndsWith(".csv", StringComparison.Ordinal))
+            .ToArray();
+        Assert.True(files.Length > 20);
+        Assert.All(files, f => Assert.True(File.ReadAllBytes(Path.Combine(a.Path, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b.Path, f))), f));
     }
 
     [Fact]

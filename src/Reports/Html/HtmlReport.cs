@@ -35,6 +35,7 @@ internal static class HtmlReport
         }
 
         sb.Append("<h2 id=\"table\">Ablation table</h2>\n").Append(tableHtml);
+        Marginals(sb, summary);
         if (figures.Count > 0)
         {
             sb.Append("<h2 id=\"figures\">Figures</h2>\n");
@@ -107,6 +108,51 @@ internal static class HtmlReport
         }
 
         sb.Append("</li>\n</ul>\n");
+    }
+
+    private static void Marginals(StringBuilder sb, AblationSummary s)
+    {
+        if (s.PrimaryMetric is not { } metric || !s.Marginals.Any(m => m.Metric == metric.Name && m.Averaged.N > 0))
+        {
+            return;
+        }
+
+        bool held = s.Baseline is not null;
+        int pct = (int)Math.Round(s.ConfidenceLevel * 100);
+        sb.Append("<h2 id=\"marginals\">Marginal effects</h2>\n<table class=\"marginals\">\n<caption>")
+          .Append(E($"{metric.Name} per axis value: averaged over the other axes (per seed, then over seeds)"))
+          .Append(held ? E(", and with the other axes held at the baseline") : "")
+          .Append(E($"; [{pct}% CI], n = seeds")).Append("</caption>\n<thead><tr><th>axis</th><th>value</th><th class=\"num\">averaged</th>");
+        if (held)
+        {
+            sb.Append("<th class=\"num\">at baseline</th>");
+        }
+
+        sb.Append("</tr></thead>\n<tbody>\n");
+        foreach (var m in s.Marginals.Where(m => m.Metric == metric.Name))
+        {
+            sb.Append("<tr><td>").Append(E(m.Axis)).Append("</td><td>").Append(E(m.Value)).Append("</td><td class=\"num\">")
+              .Append(E(Interval(m.Averaged))).Append("</td>");
+            if (held)
+            {
+                sb.Append("<td class=\"num\">").Append(E(m.AtBaseline is { } b ? Interval(b) : "—")).Append("</td>");
+            }
+
+            sb.Append("</tr>\n");
+        }
+
+        sb.Append("</tbody>\n</table>\n");
+    }
+
+    private static string Interval(Statistics.SampleStats st)
+    {
+        if (st.N == 0)
+        {
+            return "—";
+        }
+
+        string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
+        return st.CiLow is { } lo && st.CiHigh is { } hi ? $"{F(st.Mean)} [{F(lo)}, {F(hi)}] (n={st.N})" : $"{F(st.Mean)} (n={st.N})";
     }
 
     private static void Runs(StringBuilder sb, AblationSummary s, ExperimentResults results)
