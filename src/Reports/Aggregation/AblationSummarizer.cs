@@ -1,0 +1,239 @@
+using Ablations.Core.Results;
+using Ablations.Reports.Statistics;
+
+namespace Ablations.Reports.Aggregation;
+
+/// <summary>Turns <see cref="ExperimentResults"/> into an <see cref="AblationSummary"/>. Pure: same input, same value.</summary>
+public static class AblationSummarizer
+{
+    public const string Succeeded = "succeeded";
+
+    /// <summary>Input problems (e.g. a metric no run has), one message each; empty when a summary can be made.</summary>
+    public static IReadOnlyList<string> Check(ExperimentResults results, ReportOptions options)
+    {
+        var finished = FinishedRuns(results);
+        return MetricSelection.Check(results, options, AvailableMetrics(finished), finished.Count > 0);
+    }
+
+    /// <summary>Summarises the succeeded runs. Zero finished runs give a summary with no cells, not an error.</summary>
+    /// <exception cref="ArgumentException">When <see cref="Check"/> reports problems (a caller bug: check first).</exception>
+    public static AblationSummary Summarize(ExperimentResults results, ReportOptions options)
+    {
+        var problems = Check(results, options);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(options));
+        }
+
+        var finished = FinishedRuns(results);
+        var available = AvailableMetrics(finished);
+        var metrics = MetricSelection.Requested(results, options, available)
+            .Where(name => finished.Count == 0 || available.Contains(name))
+            .Select(name => new MetricInfo(name, MetricSelection.GoalOf(name, results, options)))
+            .ToArray();
+
+        var grouped = GroupCells(results, finished);
+        var axes = BuildAxes(results.AxisKeys, grouped);
+        int? baseline = FindBaseline(results, grouped);
+        var statsNames = available.ToArray();
+        double level = options.ConfidenceLevel;
+        var cells = new List<CellSummary>();
+        for (int i = 0; i < grouped.Count; i++)
+        {
+            cells.Add(BuildCell(i, grouped[i], axes, grouped, baseline, statsNames, level));
+        }
+
+        if (baseline is { } b)
+        {
+            foreach (var metric in statsNames)
+            {
+                AddComparisons(cells, b, metric);
+            }
+        }
+
+        var counts = new RunCounts(
+            results.Runs.Count,
+            finished.Count,
+            results.Runs.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()));
+        return new AblationSummary(
+            results.Experiment, results.Description, results.Design, axes, metrics, cells, baseline, counts,
+            available, Marginals(metrics, axes, cells, baseline, level), level);
+    }
+
+    internal static bool IsSucceeded(RunResult run) => string.Equals(run.Status, Succeeded, StringComparison.OrdinalIgnoreCase);
+
+    private static List<RunResult> FinishedRuns(ExperimentResults results) => results.Runs.Where(IsSucceeded).ToList();
+
+    private static IReadOnlyList<string> AvailableMetrics(IEnumerable<RunResult> runs) =>
+        runs.SelectMany(r => r.Metrics.Keys).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToArray();
+
+    private sealed record CellGroup(string Key, IReadOnlyList<RunResult> Runs, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?> Params);
+
+    private static List<CellGroup> GroupCells(ExperimentResults results, IReadOnlyList<RunResult> runs)
+    {
+        string KeyOf(RunResult r) => string.Join("\u001f", results.AxisKeys.Select(k => ParamText.Key(r.Params.GetValueOrDefault(k))));
+        return runs
+            .GroupBy(KeyOf, StringComparer.Ordinal)
+            .OrderBy(g => g.Min(r => r.CellIndex))
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CellGroup(g.Key, g.ToArray(), results.AxisKeys.ToDictionary(k => k, k => g.First().Params.GetValueOrDefault(k))))
+            .ToList();
+    }
+
+    private static AxisInfo[] BuildAxes(IReadOnlyList<string> keys, IReadOnlyList<CellGroup> cells)
+    {
+        var axes = new AxisInfo[keys.Count];
+        for (int a = 0; a < keys.Count; a++)
+        {
+            string key = keys[a];
+            var nodes = cells.Select(c => c.Params[key]).ToArray();
+            bool numeric = nodes.Length > 0 && nodes.All(n => ParamText.AsNumber(n) is not null);
+            var values = numeric
+                ? nodes.Select(n => ParamText.AsNumber(n)!.Value).Distinct().Order().Select(ParamText.Number).ToArray()
+                : nodes.Select(ParamText.Format).Distinct().ToArray();
+            axes[a] = new AxisInfo(key, ShortLabel(key, keys), values, numeric);
+        }
+
+        return axes;
+    }
+
+    /// <summary>The last segment of a dotted key, unless another axis ends the same way.</summary>
+    private static string ShortLabel(string key, IReadOnlyList<string> keys)
+    {
+        static string Last(string k) => k[(k.LastIndexOf('.') + 1)..];
+        string last = Last(key);
+        return keys.Count(k => Last(k) == last) > 1 ? key : last;
+    }
+
+    private static int? FindBaseline(ExperimentResults results, IReadOnlyList<CellGroup> cells)
+    {
+        for (int i = 0; i < cells.Count; i++)
+        {
+            if (cells[i].Runs.Any(r => r.IsBaseline))
+            {
+                return i;
+            }
+        }
+
+        if (results.Baseline is not { Count: > 0 } baseline)
+        {
+            return null;
+        }
+
+        for (int i = 0; i < cells.Count; i++)
+        {
+            var p = cells[i].Params;
+            if (results.AxisKeys.All(k => !baseline.TryGetValue(k, out var v) || ParamText.Key(v) == ParamText.Key(p[k])))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    private static CellSummary BuildCell(
+        int index, CellGroup group, IReadOnlyList<AxisInfo> axes, IReadOnlyList<CellGroup> all, int? baseline,
+        IReadOnlyList<string> metricNames, double level)
+    {
+        var values = axes.ToDictionary(a => a.Key, a => ParamText.Format(group.Params[a.Key]));
+        var numeric = axes.Where(a => a.IsNumeric).ToDictionary(a => a.Key, a => ParamText.AsNumber(group.Params[a.Key])!.Value);
+        string label = axes.Count == 0 ? "all runs" : string.Join(", ", axes.Select(a => $"{a.Label} = {values[a.Key]}"));
+        string change = label;
+        if (baseline == index)
+        {
+            change = "baseline";
+        }
+        else if (baseline is { } b)
+        {
+            var changed = axes.Where(a => ParamText.Key(all[b].Params[a.Key]) != ParamText.Key(group.Params[a.Key])).ToArray();
+            if (changed.Length > 0)
+            {
+                change = string.Join(", ", changed.Select(a => $"{a.Label} = {values[a.Key]}"));
+            }
+        }
+
+        var metrics = new Dictionary<string, CellMetric>();
+        foreach (var name in metricNames)
+        {
+            var perSeed = group.Runs
+                .Where(r => r.Metrics.ContainsKey(name))
+                .GroupBy(r => r.Seed)
+                .OrderBy(g => g.Key)
+                .Select(g => new SeedValue(g.Key, g.Average(r => r.Metrics[name])))
+                .ToArray();
+            if (perSeed.Length > 0)
+            {
+                metrics[name] = new CellMetric(SampleStats.Of(perSeed.Select(s => s.Value).ToArray(), level), perSeed, null);
+            }
+        }
+
+        var seeds = group.Runs.Select(r => r.Seed).Distinct().Order().ToArray();
+        var runIds = group.Runs.Select(r => r.RunId).ToArray();
+        return new CellSummary(index, label, change, values, numeric, baseline == index, seeds, runIds, metrics);
+    }
+
+    private static void AddComparisons(List<CellSummary> cells, int baseline, string metric)
+    {
+        if (!cells[baseline].Metrics.TryGetValue(metric, out var baseMetric))
+        {
+            return;
+        }
+
+        var baseBySeed = baseMetric.Values.ToDictionary(v => v.Seed, v => v.Value);
+        var compared = new List<(int Cell, double Delta, PairedTestResult Test)>();
+        foreach (var cell in cells)
+        {
+            if (cell.Index == baseline || !cell.Metrics.TryGetValue(metric, out var m))
+            {
+                continue;
+            }
+
+            var shared = m.Values.Where(v => baseBySeed.ContainsKey(v.Seed)).ToArray();
+            var test = PairedTTest.Run(shared.Select(v => v.Value).ToArray(), shared.Select(v => baseBySeed[v.Seed]).ToArray());
+            compared.Add((cell.Index, m.Stats.Mean - baseMetric.Stats.Mean, test));
+        }
+
+        var holm = HolmCorrection.Adjust(compared.Select(c => c.Test.P).ToArray());
+        for (int i = 0; i < compared.Count; i++)
+        {
+            var (index, delta, test) = compared[i];
+            var cell = cells[index];
+            var updated = new Dictionary<string, CellMetric>(cell.Metrics)
+            {
+                [metric] = cell.Metrics[metric] with { VsBaseline = new BaselineComparison(delta, test, holm[i]) },
+            };
+            cells[index] = cell with { Metrics = updated };
+        }
+    }
+
+    private static MarginalEffect[] Marginals(
+        IReadOnlyList<MetricInfo> metrics, IReadOnlyList<AxisInfo> axes, IReadOnlyList<CellSummary> cells, int? baseline, double level)
+    {
+        var list = new List<MarginalEffect>();
+        foreach (var metric in metrics)
+        {
+            foreach (var axis in axes)
+            {
+                foreach (var value in axis.Values)
+                {
+                    var matching = cells.Where(c => c.Values[axis.Key] == value).ToArray();
+                    SampleStats? atBaseline = null;
+                    if (baseline is { } b)
+                    {
+                        var baseCell = cells[b];
+                        var held = matching.FirstOrDefault(c => axes.All(o => o.Key == axis.Key || c.Values[o.Key] == baseCell.Values[o.Key]));
+                        if (held is not null && held.Metrics.TryGetValue(metric.Name, out var hm))
+                        {
+                            atBaseline = hm.Stats;
+                        }
+                    }
+
+                    list.Add(new MarginalEffect(metric.Name, axis.Key, value, SeedAveraging.Of(matching, metric.Name, level), atBaseline));
+                }
+            }
+        }
+
+        return list.ToArray();
+    }
+}

@@ -1,0 +1,69 @@
+using Ablations.Reports.Aggregation;
+using Ablations.Reports.Statistics;
+using ScottPlot;
+
+namespace Ablations.Reports.Figures;
+
+/// <summary>One bar chart per swept axis: the primary metric per axis value with its confidence interval.</summary>
+internal static class AxisBarCharts
+{
+    public static IEnumerable<Figure> Build(AblationSummary summary, FigureStyle style)
+    {
+        if (summary.PrimaryMetric is not { } metric)
+        {
+            yield break;
+        }
+
+        foreach (var axis in summary.Axes.Where(a => a.Values.Count >= 2))
+        {
+            var effects = summary.Marginals.Where(m => m.Metric == metric.Name && m.Axis == axis.Key).ToArray();
+            bool held = summary.Baseline is not null && effects.All(e => e.AtBaseline is not null);
+            var stats = effects.Select(e => held ? e.AtBaseline! : e.Averaged).ToArray();
+            if (stats.All(s => s.N == 0))
+            {
+                continue;
+            }
+
+            int pct = (int)Math.Round(summary.ConfidenceLevel * 100);
+            var plot = style.NewPlot($"{metric.Name} by {axis.Label}", axis.Key, MetricUnits.Label(metric.Name));
+            var bars = new List<Bar>();
+            for (int i = 0; i < effects.Length; i++)
+            {
+                var s = stats[i];
+                if (s.N == 0)
+                {
+                    continue;
+                }
+
+                var color = FigureStyle.ColorAt(axis.IndexOf(effects[i].Value));
+                bars.Add(new Bar
+                {
+                    Position = i,
+                    Value = s.Mean,
+                    Error = s.CiHalfWidth,
+                    FillColor = color,
+                    LineColor = color.Darken(0.3),
+                    Size = 0.7,
+                });
+            }
+
+            plot.Add.Bars(bars);
+            FigureStyle.CategoryTicks(plot, effects.Select(e => e.Value).ToArray());
+            ZoomToValues(plot, stats);
+            string how = held ? "other axes held at the baseline" : "averaged over the other axes (per seed)";
+            string caption = $"{metric.Name} for each value of {axis.Key}, {how}; error bars: {pct}% Student-t confidence interval over seeds.";
+            yield return new Figure($"bars_{FileName.Of(axis.Key)}", $"{metric.Name} by {axis.Label}", caption, plot);
+        }
+    }
+
+    /// <summary>Differences between ablation cells are small next to the values: show the range that holds the intervals.</summary>
+    internal static void ZoomToValues(Plot plot, IEnumerable<SampleStats> stats)
+    {
+        var present = stats.Where(s => s.N > 0).ToArray();
+        double lo = present.Min(s => s.CiLow ?? s.Mean);
+        double hi = present.Max(s => s.CiHigh ?? s.Mean);
+        double pad = Math.Max((hi - lo) * 0.25, Math.Max(Math.Abs(hi), 1e-9) * 0.01);
+        double bottom = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
+        plot.Axes.SetLimitsY(bottom, hi + pad);
+    }
+}

@@ -1,0 +1,100 @@
+using Ablations.Core.Results;
+using Ablations.Core.Spec;
+using Ablations.Reports.Aggregation;
+using Ablations.Reports.Statistics;
+
+namespace Ablations.Reports.Figures;
+
+/// <summary>Training curves per cell: the mean over seeds at each step with a CI band, one figure per curve name.</summary>
+internal static class TrainingCurveCharts
+{
+    private static readonly string[] Usual = ["loss", "loss_clip", "loss_kd", "logit_scale", "lr"];
+
+    public static IEnumerable<Figure> Build(AblationSummary summary, ExperimentResults results, FigureStyle style, ReportOptions options)
+    {
+        var runs = results.Runs.Where(AblationSummarizer.IsSucceeded).ToDictionary(r => r.RunId);
+        var names = runs.Values.SelectMany(r => r.Curves.Keys).Distinct().ToArray();
+        var chosen = Usual.Where(names.Contains)
+            .Concat(names.Where(n => !Usual.Contains(n)).Order(StringComparer.Ordinal))
+            .Take(options.MaxCurveFigures)
+            .ToArray();
+        var cells = Shown(summary, options.MaxCurveCells);
+        var varying = summary.Axes.Where(a => cells.Select(c => c.Values[a.Key]).Distinct().Count() > 1).ToArray();
+        int pct = (int)Math.Round(summary.ConfidenceLevel * 100);
+
+        foreach (var name in chosen)
+        {
+            var plot = style.NewPlot($"Training curve: {name}", "step", MetricUnits.Label(name));
+            int drawn = 0;
+            var labels = new List<string>();
+            for (int i = 0; i < cells.Count; i++)
+            {
+                var cell = cells[i];
+                var points = cell.RunIds
+                    .Select(id => runs[id].Curves.GetValueOrDefault(name))
+                    .Where(c => c is { Count: > 0 })
+                    .SelectMany(c => c!)
+                    .GroupBy(p => p.Step)
+                    .OrderBy(g => g.Key)
+                    .Select(g => (Step: (double)g.Key, S: SampleStats.Of(g.Select(p => p.Value).ToArray(), summary.ConfidenceLevel)))
+                    .ToArray();
+                if (points.Length == 0)
+                {
+                    continue;
+                }
+
+                // With exactly one varying axis among the shown cells, colour by its value (as in every other figure).
+                var color = varying.Length == 1 ? FigureStyle.ColorAt(varying[0].IndexOf(cell.Values[varying[0].Key])) : FigureStyle.ColorAt(i);
+                double[] xs = points.Select(p => p.Step).ToArray();
+                if (points.Any(p => p.S.CiLow is not null))
+                {
+                    var band = plot.Add.FillY(xs, points.Select(p => p.S.CiLow ?? p.S.Mean).ToArray(), points.Select(p => p.S.CiHigh ?? p.S.Mean).ToArray());
+                    band.FillStyle.Color = color.WithAlpha(0.15);
+                    band.LineStyle.Width = 0;
+                }
+
+                var line = plot.Add.ScatterLine(xs, points.Select(p => p.S.Mean).ToArray());
+                line.Color = color;
+                line.LineWidth = cell.IsBaseline ? 2.5f : 1.8f;
+                line.LegendText = summary.Design == DesignKind.OneAtATime ? cell.Change
+                    : varying.Length == 0 ? cell.Label : string.Join(", ", varying.Select(a => $"{a.Label} = {cell.Values[a.Key]}"));
+                labels.Add(line.LegendText);
+                drawn++;
+            }
+
+            if (drawn == 0)
+            {
+                continue;
+            }
+
+            int extra = FigureStyle.LegendBeside(plot, labels);
+            string which = cells.Count < summary.Cells.Count
+                ? $"{cells.Count} of {summary.Cells.Count} cells (the baseline and the best by {summary.PrimaryMetric?.Name})"
+                : "every cell";
+            yield return new Figure(
+                $"curve_{FileName.Of(name)}",
+                $"Training curve: {name}",
+                $"{name} per step for {which}: mean over seeds, shaded {pct}% Student-t confidence interval.",
+                plot) { ExtraWidth = extra };
+        }
+    }
+
+    private static IReadOnlyList<CellSummary> Shown(AblationSummary summary, int max)
+    {
+        if (summary.Cells.Count <= max || summary.PrimaryMetric is not { } metric)
+        {
+            return summary.Cells.Take(Math.Max(max, 0)).ToArray();
+        }
+
+        double Key(CellSummary c) => c.Metrics.TryGetValue(metric.Name, out var m)
+            ? (metric.Goal == MetricGoal.Maximize ? -m.Stats.Mean : m.Stats.Mean)
+            : double.PositiveInfinity;
+        return summary.Cells
+            .OrderBy(c => c.IsBaseline ? 0 : 1)
+            .ThenBy(Key)
+            .ThenBy(c => c.Index)
+            .Take(max)
+            .OrderBy(c => c.Index)
+            .ToArray();
+    }
+}

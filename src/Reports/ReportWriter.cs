@@ -1,0 +1,85 @@
+using Ablations.Core.Results;
+using Ablations.Reports.Aggregation;
+using Ablations.Reports.Export;
+using Ablations.Reports.Figures;
+using Ablations.Reports.Html;
+using Ablations.Reports.Tables;
+
+namespace Ablations.Reports;
+
+/// <summary>What <see cref="ReportWriter.Write"/> did: the summary and the files written, or why it wrote nothing.</summary>
+public sealed record ReportOutcome(AblationSummary? Summary, IReadOnlyList<string> Files, IReadOnlyList<string> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>
+/// Writes a report folder: index.html (self-contained), figures/*.png|svg, tables/ablation.md|tex|csv|html,
+/// results.csv, results.parquet and summary.json. Every file is written atomically (temp + rename), and
+/// index.html last, so a crash never leaves a half-written file and a page never links to missing ones.
+/// </summary>
+public static class ReportWriter
+{
+    /// <summary>
+    /// Writes the report of <paramref name="results"/> into <paramref name="outputDir"/>. Input problems (a metric
+    /// no run has) are returned in <see cref="ReportOutcome.Errors"/> and nothing is written; an experiment
+    /// with zero finished runs gives a report that says so.
+    /// </summary>
+    public static ReportOutcome Write(ExperimentResults results, string outputDir, ReportOptions? options = null) =>
+        WriteAsync(results, outputDir, options).GetAwaiter().GetResult();
+
+    public static async Task<ReportOutcome> WriteAsync(ExperimentResults results, string outputDir, ReportOptions? options = null)
+    {
+        options ??= ReportOptions.Default;
+        var errors = AblationSummarizer.Check(results, options);
+        if (errors.Count > 0)
+        {
+            return new ReportOutcome(null, [], errors);
+        }
+
+        var summary = AblationSummarizer.Summarize(results, options);
+        var files = new List<string>();
+        void Text(string relative, string text)
+        {
+            AtomicFile.WriteText(Path.Combine(outputDir, relative), text);
+            files.Add(relative);
+        }
+
+        var table = AblationTableBuilder.Build(summary);
+        string tableHtml = "";
+        foreach (var format in TableFormats.All)
+        {
+            string rendered = format.Render(table);
+            Text($"tables/ablation.{format.Extension}", rendered);
+            if (format is HtmlTableFormat)
+            {
+                tableHtml = rendered;
+            }
+        }
+
+        var figures = FigureSet.RenderAll(FigureSet.Build(summary, results, options), options);
+        foreach (var f in figures)
+        {
+            if (f.Png is not null)
+            {
+                AtomicFile.WriteBytes(Path.Combine(outputDir, "figures", f.Name + ".png"), f.Png);
+                files.Add($"figures/{f.Name}.png");
+            }
+
+            if (f.Svg is not null)
+            {
+                Text($"figures/{f.Name}.svg", f.Svg);
+            }
+        }
+
+        var runsTable = ResultsTable.Build(results);
+        Text("results.csv", runsTable.ToCsv());
+        await AtomicFile.WriteAsync(Path.Combine(outputDir, "results.parquet"), s => runsTable.WriteParquetAsync(s));
+        files.Add("results.parquet");
+        Text("summary.json", SummaryJson.Serialize(summary));
+
+        var links = files.Where(f => !f.StartsWith("figures/", StringComparison.Ordinal)).ToArray();
+        Text("index.html", HtmlReport.Render(summary, results, tableHtml, figures, links));
+        return new ReportOutcome(summary, files, []);
+    }
+}

@@ -1,0 +1,84 @@
+using Ablations.Core.Spec;
+using Ablations.Reports.Aggregation;
+
+namespace Ablations.Reports.Tables;
+
+/// <summary>Lays an <see cref="AblationSummary"/> out as an <see cref="AblationTable"/>.</summary>
+internal static class AblationTableBuilder
+{
+    public static AblationTable Build(AblationSummary summary)
+    {
+        bool oneAtATime = summary.Design == DesignKind.OneAtATime && summary.Baseline is not null;
+        string[] headers = oneAtATime || summary.Axes.Count == 0 ? ["Change"] : summary.Axes.Select(a => a.Label).ToArray();
+        string[] keys = oneAtATime || summary.Axes.Count == 0 ? ["change"] : summary.Axes.Select(a => a.Key).ToArray();
+
+        // The baseline reads first; the other cells keep the grid's order.
+        var ordered = summary.Cells.OrderBy(c => c.IsBaseline ? 0 : 1).ThenBy(c => c.Index).ToArray();
+        var metrics = summary.Metrics
+            .Select(m => new TableMetric(m.Name, m.Goal, TableNumbers.DecimalsFor(
+                ordered.Where(c => c.Metrics.ContainsKey(m.Name)).Select(c => c.Metrics[m.Name].Stats.Mean))))
+            .ToArray();
+
+        var best = summary.Metrics.ToDictionary(m => m.Name, m => BestMean(ordered, m));
+        var rows = ordered.Select(cell => new TableRow(
+            cell.Label,
+            oneAtATime || summary.Axes.Count == 0 ? [cell.Change] : summary.Axes.Select(a => cell.Values[a.Key]).ToArray(),
+            cell.IsBaseline,
+            summary.Metrics.Select(m => Cell(cell, m.Name, best[m.Name])).ToArray())).ToArray();
+
+        return new AblationTable(Caption(summary), headers, keys, metrics, summary.Baseline is not null, rows, Notes(summary, rows.Length));
+    }
+
+    private static double? BestMean(IEnumerable<CellSummary> cells, MetricInfo metric)
+    {
+        var means = cells.Where(c => c.Metrics.ContainsKey(metric.Name)).Select(c => c.Metrics[metric.Name].Stats.Mean).ToArray();
+        if (means.Length == 0)
+        {
+            return null;
+        }
+
+        return metric.Goal == MetricGoal.Maximize ? means.Max() : means.Min();
+    }
+
+    private static TableCell Cell(CellSummary cell, string metric, double? best)
+    {
+        if (!cell.Metrics.TryGetValue(metric, out var m))
+        {
+            return new TableCell(0, null, null, null, null, null, null, null, false);
+        }
+
+        var s = m.Stats;
+        var c = m.VsBaseline;
+        return new TableCell(s.N, s.Mean, s.Std, s.CiLow, s.CiHigh, c?.Delta, c?.Paired.P, c?.PHolm, best == s.Mean);
+    }
+
+    private static string Caption(AblationSummary summary)
+    {
+        string metrics = string.Join(", ", summary.Metrics.Select(m => m.Name));
+        string design = summary.Design == DesignKind.OneAtATime ? "one factor at a time" : "full grid";
+        return $"Ablation '{summary.Experiment}' ({design}): {metrics} per {(summary.Design == DesignKind.OneAtATime ? "changed factor" : "cell")}";
+    }
+
+    private static string[] Notes(AblationSummary summary, int rowCount)
+    {
+        if (!summary.HasFinishedRuns)
+        {
+            return [$"No finished runs: {summary.Runs.Total} run(s) recorded, none succeeded."];
+        }
+
+        var notes = new List<string>
+        {
+            $"Values: mean ± sample std over seeds (n = runs) of {summary.Runs.Succeeded} succeeded run(s).",
+        };
+        if (summary.Baseline is { } baseline)
+        {
+            int compared = Math.Max(0, rowCount - 1);
+            notes.Add($"Δ: difference of means vs the baseline (first row: {baseline.Label}).");
+            notes.Add($"Significance: two-sided paired t-test over seeds shared with the baseline, Holm-corrected across the {compared} compared row(s) per metric; * p < 0.05, ** p < 0.01.");
+        }
+
+        string goals = string.Join("; ", summary.Metrics.Select(m => $"{m.Name}: {(m.Goal == MetricGoal.Maximize ? "higher" : "lower")} is better"));
+        notes.Add($"Bold: best per column ({goals}).");
+        return notes.ToArray();
+    }
+}

@@ -1,0 +1,123 @@
+using Ablations.Core.Results;
+
+namespace Ablations.Reports.Tests;
+
+public sealed class ReportWriterTests
+{
+    [Fact]
+    public void Write_FullGrid_WritesEveryPart()
+    {
+        using var dir = new TempDir();
+        var outcome = ReportWriter.Write(SampleResults.FullGrid(), dir.Path, ReportOptions.Default);
+
+        Assert.True(outcome.Succeeded, string.Join("\n", outcome.Errors));
+        foreach (var f in new[] { "index.html", "results.csv", "results.parquet", "summary.json", "tables/ablation.md", "tables/ablation.tex", "tables/ablation.csv", "tables/ablation.html" })
+        {
+            Assert.True(File.Exists(Path.Combine(dir.Path, f)), f);
+        }
+
+        var figures = Directory.GetFiles(Path.Combine(dir.Path, "figures")).Select(Path.GetFileName).ToArray();
+        foreach (var name in new[] { "bars_student_kd_scale", "line_student_kd_scale", "curve_loss", "captions", "cost" })
+        {
+            Assert.Contains($"{name}.png", figures);
+            Assert.Contains($"{name}.svg", figures);
+        }
+
+        Assert.Contains(figures, f => f!.StartsWith("heatmap_", StringComparison.Ordinal));
+        Assert.All(Directory.GetFiles(Path.Combine(dir.Path, "figures")), f => Assert.True(new FileInfo(f).Length > 1000, f));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp", SearchOption.AllDirectories));
+
+        string html = File.ReadAllText(Path.Combine(dir.Path, "index.html"));
+        Assert.Contains("<svg", html);
+        Assert.Contains("What was compared", html);
+        Assert.Contains("Marginal effects", html);
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org", ""));
+        Assert.DoesNotContain("https://", html);
+        Demo(dir.Path, "full");
+    }
+
+    [Fact]
+    public void Write_SameInputTwice_SameSvgTablesAndPage()
+    {
+        using var a = new TempDir();
+        using var b = new TempDir();
+        ReportWriter.Write(SampleResults.FullGrid(), a.Path);
+        ReportWriter.Write(SampleResults.FullGrid(), b.Path);
+
+        var files = Directory.GetFiles(a.Path, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(a.Path, f))
+            .Where(f => f.EndsWith(".svg", StringComparison.Ordinal) || f.EndsWith(".html", StringComparison.Ordinal)
+                || f.EndsWith(".md", StringComparison.Ordinal) || f.EndsWith(".tex", StringComparison.Ordinal) || f.EndsWith(".csv", StringComparison.Ordinal))
+            .ToArray();
+        Assert.True(files.Length > 20);
+        Assert.All(files, f => Assert.True(File.ReadAllBytes(Path.Combine(a.Path, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b.Path, f))), f));
+    }
+
+    [Fact]
+    public void Write_OneAtATime_Succeeds()
+    {
+        using var dir = new TempDir();
+        var outcome = ReportWriter.Write(SampleResults.OneAtATime(), dir.Path, ReportOptions.Default);
+        Assert.True(outcome.Succeeded);
+        Demo(dir.Path, "oat");
+    }
+
+    [Fact]
+    public void Write_UnknownMetric_ReturnsErrorListingAvailableMetricsAndWritesNothing()
+    {
+        using var dir = new TempDir();
+        var outcome = ReportWriter.Write(SampleResults.OneAtATime(), dir.Path, new ReportOptions { Metrics = ["zeroshot_top5"] });
+
+        Assert.False(outcome.Succeeded);
+        var error = Assert.Single(outcome.Errors);
+        Assert.Contains("'zeroshot_top5'", error);
+        Assert.Contains("available metrics: retrieval_i2t_r1, zeroshot_avg", error);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    public void Write_ZeroFinishedRuns_WritesReportThatSaysSo()
+    {
+        var results = SampleResults.OneAtATime();
+        results = results with { Runs = results.Runs.Select(r => r with { Status = "failed", Metrics = new Dictionary<string, double>() }).ToArray() };
+        using var dir = new TempDir();
+
+        var outcome = ReportWriter.Write(results, dir.Path, ReportOptions.Default);
+
+        Assert.True(outcome.Succeeded);
+        Assert.False(outcome.Summary!.HasFinishedRuns);
+        string html = File.ReadAllText(Path.Combine(dir.Path, "index.html"));
+        Assert.Contains("No finished runs", html);
+        Assert.Contains("No finished runs", File.ReadAllText(Path.Combine(dir.Path, "tables", "ablation.md")));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "results.parquet")));
+    }
+
+    [Fact]
+    public void Write_NoRunsAtAll_WritesReportThatSaysSo()
+    {
+        var results = SampleResults.OneAtATime() with { Runs = Array.Empty<RunResult>(), Stages = Array.Empty<StageCost>() };
+        using var dir = new TempDir();
+
+        var outcome = ReportWriter.Write(results, dir.Path, ReportOptions.Default);
+
+        Assert.True(outcome.Succeeded);
+        Assert.Contains("No finished runs", File.ReadAllText(Path.Combine(dir.Path, "index.html")));
+    }
+
+    /// <summary>Keeps a copy for a person to look at when ABLATIONS_REPORT_DEMO names a folder.</summary>
+    private static void Demo(string from, string name)
+    {
+        if (Environment.GetEnvironmentVariable("ABLATIONS_REPORT_DEMO") is not { Length: > 0 } root)
+        {
+            return;
+        }
+
+        string to = Path.Combine(root, name);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using Ablations.Core.Results;
+using Ablations.Core.Spec;
+
+namespace Ablations.Reports.Tests;
+
+/// <summary>Hand-made experiment results for tests: small, exact, and deterministic.</summary>
+internal static class SampleResults
+{
+    public const string Teachers = "student.kd.teachers";
+    public const string Scale = "student.kd.scale";
+    public const string Captioner = "captions.captioner";
+
+    /// <summary>
+    /// one_at_a_time over teachers and KD scale; baseline teachers t_a+t_b, scale 50; seeds 0–2.
+    /// zeroshot_avg per seed is written out so the expected tables can be checked by hand.
+    /// </summary>
+    public static ExperimentResults OneAtATime()
+    {
+        var runs = new List<RunResult>();
+        void Cell(int index, JsonNode teachers, double scale, bool baseline, double[] zeroshot, double[] retrieval)
+        {
+            for (int seed = 0; seed < zeroshot.Length; seed++)
+            {
+                runs.Add(Run($"r{index}s{seed}", index, new() { [Teachers] = teachers.DeepClone(), [Scale] = scale }, seed, baseline,
+                    new() { ["zeroshot_avg"] = zeroshot[seed], ["retrieval_i2t_r1"] = retrieval[seed] }));
+            }
+        }
+
+        Cell(0, new JsonArray("t_a", "t_b"), 50, true, [0.50, 0.52, 0.51], [0.30, 0.31, 0.32]);
+        Cell(1, new JsonArray("t_a"), 50, false, [0.48, 0.49, 0.50], [0.29, 0.30, 0.30]);
+        Cell(2, new JsonArray(), 50, false, [0.40, 0.43, 0.41], [0.20, 0.22, 0.21]);
+        Cell(3, new JsonArray("t_a", "t_b"), 70, false, [0.53, 0.56, 0.52], [0.31, 0.33, 0.32]);
+        Cell(4, new JsonArray("t_a", "t_b"), 30, false, [0.49, 0.52, 0.50], [0.30, 0.30, 0.33]);
+        runs.Add(Run("r4s3", 4, new() { [Teachers] = new JsonArray("t_a", "t_b"), [Scale] = 30 }, 3, false, new(), "failed"));
+
+        return new ExperimentResults(
+            "kd_ablation",
+            "Which teachers and KD logit scale help the student?",
+            new MetricSpec("zeroshot_avg", MetricGoal.Maximize),
+            [Teachers, Scale],
+            new Dictionary<string, JsonNode?> { [Teachers] = new JsonArray("t_a", "t_b"), [Scale] = 50 },
+            DesignKind.OneAtATime,
+            runs,
+            Stages());
+    }
+
+    /// <summary>A full grid teachers × scale × captioner (2 × 3 × 2) with curves and caption metrics; values from a formula.</summary>
+    public static ExperimentResults FullGrid(int seeds = 3, int steps = 20)
+    {
+        JsonNode[] teachers = [new JsonArray("t_a"), new JsonArray("t_a", "t_b")];
+        double[] scales = [30, 50, 70];
+        string[] captioners = ["coca_base", "coca_ft"];
+        var runs = new List<RunResult>();
+        int cell = 0;
+        for (int t = 0; t < teachers.Length; t++)
+        {
+            foreach (double s in scales)
+            {
+                for (int c = 0; c < captioners.Length; c++)
+                {
+                    for (int seed = 0; seed < seeds; seed++)
+                    {
+                        double noise = ((seed * 7 + cell * 3) % 5 - 2) * 0.004;
+                        double acc = 0.45 + 0.04 * t + 0.03 * c - Math.Pow((s - 55) / 100, 2) + noise;
+                        var metrics = new Dictionary<string, double>
+                        {
+                            ["zeroshot_avg"] = acc,
+                            ["retrieval_i2t_r1"] = acc * 0.6,
+                            ["caption_precision"] = 0.6 + 0.1 * c + noise,
+                            ["caption_recall"] = 0.5 + 0.15 * c + noise,
+                            ["caption_distinct1"] = 0.3 + 0.05 * c,
+                            ["caption_distinct2"] = 0.5 + 0.08 * c - noise,
+                        };
+                        var curves = new Dictionary<string, IReadOnlyList<CurvePoint>>
+                        {
+                            ["loss"] = Curve(steps, k => 4.0 * Math.Exp(-k / (5.0 + s / 20)) + 1.0 - 0.2 * t - 0.1 * c + noise),
+                            ["logit_scale"] = Curve(steps, k => Math.Min(s, 10 + k * 4)),
+                        };
+                        bool isBaseline = t == 1 && s == 50 && c == 0;
+                        runs.Add(new RunResult($"run-{cell:D2}-{seed}", cell,
+                            new Dictionary<string, JsonNode?>
+                            {
+                                [Teachers] = teachers[t].DeepClone(), [Scale] = s, [Captioner] = captioners[c], ["student.epochs"] = 2,
+                            },
+                            seed, "succeeded", isBaseline, metrics, curves));
+                    }
+
+                    cell++;
+                }
+            }
+        }
+
+        return new ExperimentResults(
+            "kd_grid", "Teacher sets × KD logit scale × captioner.", new MetricSpec("zeroshot_avg", MetricGoal.Maximize),
+            [Teachers, Scale, Captioner],
+            new Dictionary<string, JsonNode?> { [Teachers] = new JsonArray("t_a", "t_b"), [Scale] = 50, [Captioner] = "coca_base" },
+            DesignKind.Full, runs, Stages());
+    }
+
+    public static IReadOnlyList<StageCost> Stages() =>
+    [
+        new("h1", "world", "succeeded", 12.5, 15, true),
+        new("h2", "teacher", "succeeded", 120, 9, false),
+        new("h3", "teacher", "succeeded", 110, 6, false),
+        new("h4", "embed", "succeeded", 40, 9, false),
+        new("h5", "student", "succeeded", 60, 1, false),
+        new("h6", "student", "succeeded", 62, 1, false),
+        new("h7", "eval", "succeeded", 5, 1, false),
+    ];
+
+    public static RunResult Run(string id, int cell, Dictionary<string, JsonNode?> p, long seed, bool baseline, Dictionary<string, double> metrics, string status = "succeeded") =>
+        new(id, cell, p, seed, status, baseline, metrics, new Dictionary<string, IReadOnlyList<CurvePoint>>());
+
+    private static CurvePoint[] Curve(int steps, Func<int, double> f) => Enumerable.Range(0, steps).Select(k => new CurvePoint(k * 10, f(k))).ToArray();
+}
