@@ -13,6 +13,10 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         [CommandOption("--out <DIR>")]
         [Description("Reports folder (default ./reports); the report goes to <DIR>/<experiment>/.")]
         public string Out { get; init; } = "reports";
+
+        [CommandOption("--metric <NAMES>")]
+        [Description("Comma-separated metrics to summarise; the first drives figures (default: the spec's metric).")]
+        public string? Metric { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -20,8 +24,14 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         var store = ResultsStore.Open(settings.Workspace().Store);
         var experiment = CommandHelpers.Find(store, settings.Experiment);
         if (experiment is null) return Cli.BadInput;
-        var dir = ReportPublisher.Write(store, experiment.Name, settings.Out);
-        AnsiConsole.MarkupLine($"report: {Markup.Escape(Path.GetFullPath(dir))}");
+        var metrics = settings.Metric?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var report = ReportPublisher.Write(store, experiment.Name, settings.Out, metrics);
+        if (!report.Outcome.Succeeded)
+        {
+            foreach (var e in report.Outcome.Errors) Cli.Error(e);
+            return Cli.BadInput;
+        }
+        AnsiConsole.MarkupLine($"report: {Markup.Escape(Path.Combine(report.Directory, "index.html"))} ({report.Outcome.Files.Count} files)");
         return Cli.Ok;
     }
 }

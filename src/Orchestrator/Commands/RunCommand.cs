@@ -121,8 +121,10 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             Cli.Err.MarkupLine($"[red]stage {s.Type} {s.Hash[..12]} failed[/] ({Markup.Escape(s.FailureKind ?? "")}): {Markup.Escape(s.Error ?? "")}\n  log: {Markup.Escape(Path.Combine(workspace.LogsDir, s.Hash + ".log"))}");
         var results = ResultsReader.Load(store, experiment);
         ResultsConsole.Print(results);
-        var dir = ReportPublisher.Write(store, experiment, settings.Reports);
-        AnsiConsole.MarkupLine($"report: [link]{Markup.Escape(Path.GetFullPath(dir))}[/]");
+        var report = ReportPublisher.Write(store, experiment, settings.Reports);
+        foreach (var e in report.Outcome.Errors) Cli.Err.MarkupLine($"[yellow]report: {Markup.Escape(e)}[/]");
+        if (report.Outcome.Succeeded)
+            AnsiConsole.MarkupLine($"report: [link]{Markup.Escape(Path.Combine(report.Directory, "index.html"))}[/]");
         return results.Runs.All(r => r.Status == "succeeded") ? Cli.Ok : Cli.RunsFailed;
     }
 }

@@ -18,9 +18,13 @@ public sealed class CommandGridTests
         Assert.True(first.ExitCode == 0, first.All);
         Assert.Contains("8 runs (8 new)", first.Stdout);
 
-        var csv = File.ReadAllLines(Path.Combine(dir.Path, "reports", "toy", "results.csv"));
+        var report = Path.Combine(dir.Path, "reports", "toy");
+        var csv = File.ReadAllLines(Path.Combine(report, "results.csv"));
         Assert.Equal(9, csv.Length);
-        Assert.Contains("2,4,2,succeeded", string.Join('\n', csv)); // a=2, b=4, seed 2
+        Assert.Equal("run_id,cell,seed,status,is_baseline,param.a,param.b,metric.score", csv[0]);
+        Assert.Contains(csv, line => line.EndsWith(",2,succeeded,false,2,4,24.02", StringComparison.Ordinal)); // a=2, b=4, seed 2
+        Assert.True(File.Exists(Path.Combine(report, "index.html")));
+        Assert.True(File.Exists(Path.Combine(report, "results.parquet")));
         using (var db = dir.Store().NewContext())
         {
             Assert.Equal(8, db.Stages.Count(s => s.Status == StageStatus.Succeeded));
@@ -60,6 +64,10 @@ public sealed class CommandGridTests
         Assert.Single(db.Stages.Where(s => s.Status == StageStatus.Succeeded));
         var status = Ablate.Run(dir.Path, "status", "mixed");
         Assert.Contains("failed", status.Stdout);
+        var export = Ablate.Run(dir.Path, "export", "mixed", "--format", "csv");
+        Assert.True(export.ExitCode == 0, export.All);
+        Assert.Equal(1 + 3, File.ReadAllLines(Path.Combine(dir.Path, "exports", "mixed", "metrics.csv")).Length); // header + 3 loss points of the good run
+        Assert.Equal(2, Ablate.Run(dir.Path, "export", "mixed", "--format", "xlsx").ExitCode);
     }
 
     [Fact]
