@@ -27,7 +27,7 @@ public static class GridExpander
         }
         else
         {
-            var candidates = spec.Design == DesignKind.OneAtATime ? OneAtATime(spec, baseline!) : Product(spec.Axes);
+            var candidates = spec.Design == DesignKind.OneAtATime ? OneAtATime(spec, baseline ?? Resolve(spec, new Dictionary<string, JsonNode?>(), fallback: null)) : Product(spec.Axes);
             foreach (var cell in candidates)
             {
                 if ((spec.Design == DesignKind.OneAtATime && cells.Count == 0) || !IsExcluded(spec, cell))

@@ -204,7 +204,11 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
         var seeds = new List<long>();
         foreach (var item in seq.Items)
         {
-            if (_r.Integer(item, "seeds", "seeds: [1, 2, 3]") is { } seed)
+            if (item is SpecScalar { IsNull: true })
+            {
+                diags.Add(item, "a seed is empty; give a whole number, e.g. seeds: [1, 2, 3]");
+            }
+            else if (_r.Integer(item, "seeds", "seeds: [1, 2, 3]") is { } seed)
             {
                 if (seeds.Contains(seed))
                 {

@@ -63,7 +63,7 @@ internal sealed class SpecChecks(
         var designNode = root.Get("design");
         if (method == SweepMethod.Random)
         {
-            if (runCap is null && root.Get("run_cap") is null)
+            if (runCap is null && root.Get("run_cap") is null or SpecScalar { IsNull: true })
             {
                 diags.Add(methodNode!, "method: random needs 'run_cap:' (how many cells to sample); e.g. run_cap: 20");
             }
@@ -76,7 +76,7 @@ internal sealed class SpecChecks(
                 diags.Add(root.Get("include")!, "'include' needs method: grid; with random search add the values to the parameters instead");
             }
         }
-        if (design == DesignKind.OneAtATime && !hasBaseline && root.Get("baseline") is null)
+        if (design == DesignKind.OneAtATime && !hasBaseline)
         {
             diags.Add(designNode!, "design: one_at_a_time needs a 'baseline:' (the cell each axis is varied from); e.g. baseline: {student.lambda: 0.0}");
         }

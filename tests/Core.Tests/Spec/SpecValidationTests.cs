@@ -237,6 +237,8 @@ public class SpecValidationTests
     {
         var d = SpecText.Errors("name: x\nmethod: random\nparameters:\n  lr: {min: 0.1, max: 1.0}\n");
         SpecText.Has(d, 2, 9, "method: random needs 'run_cap:'");
+        SpecText.Has(SpecText.Errors("name: x\nmethod: random\nrun_cap: ~\n"), 2, 9, "method: random needs 'run_cap:'");
+        SpecText.Has(SpecText.Errors("name: x\nseeds: [1, ~]\n"), 2, 12, "a seed is empty");
     }
 
     [Fact]
@@ -272,6 +274,7 @@ public class SpecValidationTests
     {
         var d = SpecText.Errors("name: x\ndesign: one_at_a_time\nparameters:\n  a: {values: [1, 2]}\n");
         SpecText.Has(d, 2, 9, "needs a 'baseline:'");
+        SpecText.Has(SpecText.Errors("name: x\ndesign: one_at_a_time\nbaseline: ~\n"), 2, 9, "needs a 'baseline:'");
     }
 
     [Fact]
