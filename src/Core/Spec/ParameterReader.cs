@@ -62,6 +62,14 @@ internal sealed class ParameterReader(NodeReader reader, bool random)
             var rows = Enumerable.Range(0, length)
                 .Select(i => (IReadOnlyList<ValueAt>)[.. columns.Select(c => new ValueAt(reader.Json(c.Values.Items[i]), c.Values.Items[i]))])
                 .ToList();
+            for (var i = 1; i < rows.Count; i++)
+            {
+                var repeat = rows.Take(i).ToList().FindIndex(r => r.Zip(rows[i]).All(p => JsonValues.Equal(p.First.Value, p.Second.Value)));
+                if (repeat >= 0)
+                {
+                    reader.Diags.Add(rows[i][0].Node, $"zip group row {i + 1} repeats row {repeat + 1}; remove one of them");
+                }
+            }
             Axes.Add(new AxisDraft([.. columns.Select(c => c.Key)], rows, random ? new Distribution("categorical", null, null, [], null) : null));
         }
     }

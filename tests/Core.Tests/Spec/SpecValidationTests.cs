@@ -320,4 +320,11 @@ public class SpecValidationTests
         var d = SpecText.Errors("name: x\nparameters:\n  a: {values: [1, 2, 1.0]}\n");
         SpecText.Has(d, 3, 22, "lists 1.0 twice (first at line 3, column 16)");
     }
+
+    [Fact]
+    public void Parse_RepeatedZipRow_IsAnError()
+    {
+        var d = SpecText.Errors("name: x\nzip:\n  - {a: [1, 2, 1], b: [x, y, x]}\n");
+        SpecText.Has(d, 3, 16, "zip group row 3 repeats row 1");
+    }
 }
