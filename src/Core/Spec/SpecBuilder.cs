@@ -78,7 +78,7 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
         checks.MethodAndDesign(method, design, runCap, baseline is not null, include.Count);
         if (method == SweepMethod.Grid)
         {
-            checks.GridSize(design, seeds.Count, runCap, include.Count);
+            checks.GridSize(design, seeds.Count, runCap, include.Count, exclude.Count);
         }
 
         if (diags.Count > 0)

@@ -83,7 +83,7 @@ internal sealed class SpecChecks(
     }
 
     /// <summary>Refuses grids too large to run without an explicit cap, stating the actual count.</summary>
-    public void GridSize(DesignKind design, int seedCount, int? runCap, int includeCount)
+    public void GridSize(DesignKind design, int seedCount, int? runCap, int includeCount, int excludeCount)
     {
         long cells = 1;
         foreach (var axis in parameters.Axes.Where(a => a.Rows.Count > 0))
@@ -100,7 +100,8 @@ internal sealed class SpecChecks(
         var runs = cells * seedCount;
         if (runCap is null && runs > SpecLimits.MaxRunsWithoutCap)
         {
-            diags.Add(at, $"the grid has {cells:N0} cells × {seedCount} seeds = {runs:N0} runs, more than {SpecLimits.MaxRunsWithoutCap:N0}; add 'run_cap:' to run only the first ones, or narrow the axes");
+            var before = excludeCount > 0 ? " (before exclude)" : "";
+            diags.Add(at, $"the grid has {cells:N0} cells{before} × {seedCount} seeds = {runs:N0} runs, more than {SpecLimits.MaxRunsWithoutCap:N0}; add 'run_cap:' to run only the first ones, or narrow the axes");
         }
     }
 
