@@ -46,7 +46,7 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
         var stages = sections.ReadStages(root.Get("stages"));
         var variants = sections.ReadVariants(root.Get("variants"));
         var resources = sections.ReadResources(root.Get("resources"));
-        var command = pipeline == "command" ? new CommandReader(_r).Read(root.Get("program"), root.Get("command"), root.Get("command_options")) : null;
+        var command = pipeline == "command" ? new CommandReader(_r).Read(root.Get("program"), root.Get("command"), root.Get("command_options"), root.Get("pipeline") ?? root) : null;
 
         var parameters = new ParameterReader(_r, method == SweepMethod.Random);
         if (_r.Mapping(root.Get("parameters"), "parameters", "parameters: {student.lambda: {values: [0.5, 1.0]}}") is { } paramMap)

@@ -296,6 +296,7 @@ public class SpecValidationTests
     {
         var d = SpecText.Errors("name: x\ncommand:\n  - python\n  - ${program}\n");
         SpecText.Has(d, 3, 3, "uses ${program} but 'program:' is not set");
+        SpecText.Has(SpecText.Errors("name: x\npipeline: command\n"), 2, 11, "uses ${program} but 'program:' is not set");
     }
 
     [Fact]
