@@ -77,6 +77,11 @@ internal static class SpecDocument
         foreach (var (key, def) in parameters.Entries)
         {
             var full = prefix + key.Value;
+            if (full.Split('.').Any(segment => segment.Length == 0))
+            {
+                diags.Add(key, $"parameter key '{full}' is not a valid dotted path; use names joined by single dots, e.g. student.kd.scale");
+                continue;
+            }
             if (def is SpecMapping m && m.Get("parameters") is { } nested)
             {
                 if (m.Entries.Count > 1)

@@ -328,4 +328,13 @@ public class SpecValidationTests
         var d = SpecText.Errors("name: x\nzip:\n  - {a: [1, 2, 1], b: [x, y, x]}\n");
         SpecText.Has(d, 3, 16, "zip group row 3 repeats row 1");
     }
+
+    [Fact]
+    public void Parse_MalformedDottedKeys_AreErrors()
+    {
+        var d = SpecText.Errors("name: x\nparameters:\n  student..lambda: {values: [1]}\nstages: {student.: 1}\nparameters.: {}\n");
+        SpecText.Has(d, 3, 3, "parameter key 'student..lambda' is not a valid dotted path");
+        SpecText.Has(d, 4, 10, "key 'student.' is not a valid dotted path");
+        SpecText.Has(d, 5, 1, "parameter key '' is not a valid dotted path");
+    }
 }
