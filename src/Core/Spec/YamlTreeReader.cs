@@ -118,6 +118,10 @@ internal static class YamlTreeReader
                 case SequenceEnd or MappingEnd:
                 {
                     var frame = stack.Pop();
+                    if (frame.Container is SpecMapping merged && !ApplyMergeKeys(merged, diags))
+                    {
+                        return null;
+                    }
                     frame.Container.Size = 1 + frame.Container switch
                     {
                         SpecSequence seq => seq.Items.Sum(i => i.Size),
@@ -173,6 +177,40 @@ internal static class YamlTreeReader
         {
             throw new YamlException(last, last, $"the parser could not read the text after this place ({e.GetType().Name})", e);
         }
+    }
+
+    /// <summary>
+    /// YAML merge keys (<c>&lt;&lt;: *base</c> or <c>&lt;&lt;: [*a, *b]</c>), common in configs written for PyYAML:
+    /// the merged mappings' entries are added unless the mapping sets the key itself (earlier sources win).
+    /// </summary>
+    private static bool ApplyMergeKeys(SpecMapping map, DiagnosticBag diags)
+    {
+        var index = map.Entries.FindIndex(e => e.Key is { IsPlain: true, Value: "<<" });
+        if (index < 0)
+        {
+            return true;
+        }
+        var (key, value) = map.Entries[index];
+        map.Entries.RemoveAt(index);
+        var sources = value switch
+        {
+            SpecMapping m => [m],
+            SpecSequence seq when seq.Items.All(i => i is SpecMapping) => seq.Items.Cast<SpecMapping>().ToList(),
+            _ => null,
+        };
+        if (sources is null)
+        {
+            diags.Add(key, "a merge key '<<' takes a mapping or a list of mappings (e.g. <<: *defaults)");
+            return false;
+        }
+        foreach (var entry in sources.SelectMany(m => m.Entries))
+        {
+            if (map.KeyNode(entry.Key.Value) is null)
+            {
+                map.Entries.Add(entry);
+            }
+        }
+        return true;
     }
 
     private static SpecNode? TooBig(DiagnosticBag diags, int line, int column)

@@ -182,4 +182,10 @@ public class HostileYamlTests
         Assert.Contains("unknown key 'qqqq", message);
         Assert.DoesNotContain(key, message);
     }
+
+    [Fact]
+    public void Parse_MergeKeyOfScalar_IsReported()
+    {
+        SpecText.Has(SpecText.Errors("name: x\nstages: {a: {<<: 5}}\n"), 2, 14, "merge key '<<' takes a mapping");
+    }
 }

@@ -286,4 +286,20 @@ public class SpecLoaderFormatTests
         Assert.False(result.Ok);
         Assert.Contains("file not found", result.Diagnostics.Single().Message);
     }
+
+    [Fact]
+    public void Parse_MergeKeys_MergeAnchoredMappings()
+    {
+        var spec = SpecText.Ok("""
+            name: m
+            stages:
+              teacher: &base {epochs: 6, arch: cnn-base}
+              student: {<<: *base, arch: cnn-tiny}
+              eval: {<<: [*base, {batch: 64}]}
+            """);
+        Assert.Equal(6L, spec.Stages["student"]!["epochs"]!.GetValue<long>());
+        Assert.Equal("cnn-tiny", spec.Stages["student"]!["arch"]!.GetValue<string>());
+        Assert.Equal(64L, spec.Stages["eval"]!["batch"]!.GetValue<long>());
+        Assert.False(spec.Stages["student"]!.AsObject().ContainsKey("<<"));
+    }
 }
