@@ -160,7 +160,9 @@ public class SpecLoaderFormatTests
               h: {value: [1, x]}
               i: {value: {k: 1}}
               j: {value: 0x10}
+              k: {value: ! 12}
             """);
+        Assert.Equal("12", spec.Fixed["k"]!.GetValue<string>());
         Assert.Equal(5L, spec.Fixed["a"]!.GetValue<long>());
         Assert.Equal("5", spec.Fixed["b"]!.GetValue<string>());
         Assert.Equal(0.0015, spec.Fixed["c"]!.GetValue<double>());
@@ -272,6 +274,24 @@ public class SpecLoaderFormatTests
             var result = SpecLoader.Load(path);
             Assert.True(result.Ok, string.Join("\n", result.Diagnostics));
             Assert.Equal(path, result.Spec!.SourcePath);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Load_FileWithUtf8Bom_IsRead()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"spec-{Guid.NewGuid():N}.yaml");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "name: bom\ndescription: caf\u00e9\n"u8.ToArray()]);
+        try
+        {
+            var result = SpecLoader.Load(path);
+            Assert.True(result.Ok, string.Join("\n", result.Diagnostics));
+            Assert.Equal("bom", result.Spec!.Name);
+            Assert.Equal("caf\u00e9", result.Spec.Description);
         }
         finally
         {
