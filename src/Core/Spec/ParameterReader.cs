@@ -70,6 +70,7 @@ internal sealed class ParameterReader(NodeReader reader, bool random)
                     reader.Diags.Add(rows[i][0].Node, $"zip group row {i + 1} repeats row {repeat + 1}; remove one of them");
                 }
             }
+            // Random search draws a zip group one row at a time, uniformly; its rows stay in Axis.Values.
             Axes.Add(new AxisDraft([.. columns.Select(c => c.Key)], rows, random ? new Distribution("categorical", null, null, [], null) : null));
         }
     }
