@@ -22,7 +22,7 @@ internal sealed class ConfigSectionReader(NodeReader r)
             }
             else if (r.Mapping(value, $"stages.{key.Value}", $"{key.Value}: {{epochs: 6}}") is { } body)
             {
-                stages[key.Value] = YamlJson.ToObject(body, r.Diags);
+                stages[key.Value] = r.Config(body, $"stages.{key.Value}");
             }
         }
         return stages;
@@ -43,7 +43,7 @@ internal sealed class ConfigSectionReader(NodeReader r)
                 foreach (var (name, body) in names.Entries)
                 {
                     byName[name.Value] = body is SpecScalar { IsNull: true } ? new JsonObject()
-                        : r.Mapping(body, $"variants.{kind.Value}.{name.Value}", $"{name.Value}: {{arch: cnn-base}}") is { } b ? YamlJson.ToObject(b, r.Diags)
+                        : r.Mapping(body, $"variants.{kind.Value}.{name.Value}", $"{name.Value}: {{arch: cnn-base}}") is { } b ? r.Config(b, $"variants.{kind.Value}.{name.Value}")
                         : new JsonObject();
                 }
             }

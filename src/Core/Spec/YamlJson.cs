@@ -25,6 +25,14 @@ internal static partial class YamlJson
         _ => null,
     };
 
+    /// <summary>Levels of nesting: 0 for a scalar or null, 1 for a flat list or mapping.</summary>
+    public static int Depth(JsonNode? node) => node switch
+    {
+        JsonArray a => 1 + (a.Count == 0 ? 0 : a.Max(Depth)),
+        JsonObject o => 1 + (o.Count == 0 ? 0 : o.Max(kv => Depth(kv.Value))),
+        _ => 0,
+    };
+
     public static JsonObject ToObject(SpecMapping map, DiagnosticBag diags)
     {
         var obj = new JsonObject();

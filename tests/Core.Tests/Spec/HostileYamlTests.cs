@@ -56,8 +56,10 @@ public class HostileYamlTests
     [Fact]
     public void Parse_NestingWithinLimit_IsAccepted()
     {
-        var spec = SpecText.Ok("name: ok\nparameters: {a: {value: " + new string('[', 50) + new string(']', 50) + "}}\n");
+        var stage = string.Concat(Enumerable.Repeat("{a: ", 31)) + "1" + new string('}', 31);
+        var spec = SpecText.Ok("name: ok\nstages: {s: " + stage + "}\nparameters: {a: {value: " + new string('[', 16) + new string(']', 16) + "}}\n");
         Assert.NotNull(spec.Fixed["a"]);
+        Assert.NotNull(spec.Stages["s"]);
     }
 
     [Fact]
@@ -187,5 +189,17 @@ public class HostileYamlTests
     public void Parse_MergeKeyOfScalar_IsReported()
     {
         SpecText.Has(SpecText.Errors("name: x\nstages: {a: {<<: 5}}\n"), 2, 14, "merge key '<<' takes a mapping");
+    }
+
+    [Fact]
+    public void Parse_DeepValuesAndLongPaths_AreRefusedBeforeJsonDepthLimits()
+    {
+        var deep = new string('[', 20) + new string(']', 20);
+        var deepStage = string.Concat(Enumerable.Repeat("{a: ", 40)) + "1" + new string('}', 40);
+        var longPath = string.Join('.', Enumerable.Repeat("k", 20));
+        var d = SpecText.Errors($"name: x\nstages: {{s: {deepStage}}}\nparameters:\n  a: {{value: {deep}}}\n  {longPath}: {{value: 1}}\n");
+        SpecText.Has(d, 2, 13, "'stages.s' nests deeper than 32 levels");
+        SpecText.Has(d, 4, 14, "nests deeper than 16 levels");
+        SpecText.Has(d, 5, 3, "is not a valid dotted path", "at most 16");
     }
 }
