@@ -20,7 +20,7 @@ public class SpecFuzzTests
         var count = 0;
         foreach (var text in texts)
         {
-            for (var i = 0; i < 200; i++)
+            for (var i = 0; i < 100; i++)
             {
                 var chars = text.ToCharArray().ToList();
                 for (var m = rng.Next(1, 6); m > 0; m--)
@@ -55,7 +55,7 @@ public class SpecFuzzTests
         {
             root = root.Parent;
         }
-        string[] shapes = ["~", "[]", "{}", "1", "-1", "x", "[[1]]", "[~]", "{a: ~}", "[{}]", "\"\"", "0.5"];
+        string[] shapes = ["~", "[]", "{}", "-1", "x", "[~]", "{a: ~}"];
         foreach (var file in Directory.GetFiles(Path.Combine(root!.FullName, "experiments", "examples"), "*.yaml"))
         {
             var lines = File.ReadAllLines(file);
