@@ -5,9 +5,10 @@ namespace Ablations.Core.Planning;
 
 /// <summary>
 /// Expands a validated spec into its cells, as a pure function. Grid/full: the cartesian product of the axes in
-/// spec order (a zip group is one axis), minus <c>exclude</c> matches, plus <c>include</c> cells. Grid/one_at_a_time:
-/// the baseline, then each axis's other values changed alone. Random: <c>run_cap</c> cells sampled with a seed
-/// derived from the spec name, identical in every process. The run cap keeps the first cells and always the baseline.
+/// spec order (a zip group is one axis; the last axis varies fastest), minus <c>exclude</c> matches, plus
+/// <c>include</c> cells not already present. Grid/one_at_a_time: the baseline, then each axis's other values
+/// changed alone. Random: <c>run_cap</c> cells sampled with a seed derived from the spec name, identical in every
+/// process. The run cap keeps the first cells and always the baseline (in place of the last one kept).
 /// </summary>
 public static class GridExpander
 {
@@ -20,102 +21,93 @@ public static class GridExpander
         }
         var cap = overrideRunCap ?? spec.RunCap;
         var baseline = spec.Baseline is null ? null : Resolve(spec, spec.Baseline, fallback: null);
+        var baselineRows = baseline is null ? null : GridRows.Of(spec.Axes, baseline);
+        var items = spec.Method == SweepMethod.Random ? Random(spec, cap ?? 1)
+            : spec.Design == DesignKind.OneAtATime ? OneAtATime(spec, baseline ?? Resolve(spec, new Dictionary<string, JsonNode?>(), fallback: null))
+            : Full(spec, baseline);
+
+        // Items beyond the cap are counted, never built: a capped grid of a million cells stays cheap.
+        var kept = new List<(Dictionary<string, JsonNode?> Params, bool IsBaseline)>();
+        (Dictionary<string, JsonNode?> Params, bool IsBaseline)? lateBaseline = null;
+        var total = 0;
+        foreach (var item in items)
+        {
+            var isBaseline = item.Rows is not null
+                ? baselineRows is not null && item.Rows.AsSpan().SequenceEqual(baselineRows)
+                : baseline is not null && GridCellSet.Same(item.Cell!, baseline);
+            if (cap is null || kept.Count < cap)
+            {
+                kept.Add((item.Build(spec.Axes), isBaseline));
+            }
+            else if (isBaseline && lateBaseline is null)
+            {
+                lateBaseline = (item.Build(spec.Axes), true);
+            }
+            total++;
+        }
+        if (lateBaseline is { } b && !kept.Any(k => k.IsBaseline))
+        {
+            kept[^1] = b;
+        }
+        var cells = kept.Select((k, i) => new Cell(i, k.Params, k.IsBaseline)).ToList();
+        return new Expansion(cells, total, total - cells.Count);
+    }
+
+    private static IEnumerable<GridItem> Full(ExperimentSpec spec, Dictionary<string, JsonNode?>? baseline)
+    {
+        var exclusions = new GridExclusions(spec);
+        foreach (var rows in GridRows.Product(spec.Axes))
+        {
+            if (!exclusions.Match(rows))
+            {
+                yield return new GridItem(rows, null);
+            }
+        }
+        var includes = new GridCellSet();
+        foreach (var include in spec.Include)
+        {
+            var cell = Resolve(spec, include, baseline);
+            var rows = GridRows.Of(spec.Axes, cell);
+            var inGrid = rows is not null && !exclusions.Match(rows);
+            if (!inGrid && includes.Add(cell))
+            {
+                yield return new GridItem(null, cell);
+            }
+        }
+    }
+
+    private static IEnumerable<GridItem> OneAtATime(ExperimentSpec spec, Dictionary<string, JsonNode?> baseline)
+    {
         var cells = new GridCellSet();
-        if (spec.Method == SweepMethod.Random)
-        {
-            GridRandomSampler.Sample(spec, cap ?? 1, cells);
-        }
-        else
-        {
-            var candidates = spec.Design == DesignKind.OneAtATime ? OneAtATime(spec, baseline!) : Product(spec.Axes);
-            foreach (var cell in candidates)
-            {
-                if ((spec.Design == DesignKind.OneAtATime && cells.Count == 0) || !IsExcluded(spec, cell))
-                {
-                    cells.Add(cell);
-                }
-            }
-            foreach (var include in spec.Include)
-            {
-                cells.Add(Resolve(spec, include, baseline));
-            }
-        }
-
-        var all = cells.Items;
-        var baselineIndex = baseline is null ? -1 : all.FindIndex(c => GridCellSet.Same(c, baseline));
-        var kept = all;
-        if (cap is { } n && all.Count > n)
-        {
-            kept = all.Take(n).ToList();
-            if (baselineIndex >= n)
-            {
-                kept[n - 1] = all[baselineIndex];
-            }
-        }
-        var result = kept.Select((p, i) => new Cell(
-                i,
-                p.ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone(), StringComparer.Ordinal),
-                baseline is not null && GridCellSet.Same(p, baseline)))
-            .ToList();
-        return new Expansion(result, all.Count, all.Count - kept.Count);
-    }
-
-    /// <summary>Every combination; the last axis varies fastest. No axes: one empty cell.</summary>
-    private static IEnumerable<Dictionary<string, JsonNode?>> Product(IReadOnlyList<Axis> axes)
-    {
-        var odometer = new int[axes.Count];
-        if (axes.Any(a => a.Values.Count == 0))
-        {
-            yield break;
-        }
-        while (true)
-        {
-            var cell = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-            for (var a = 0; a < axes.Count; a++)
-            {
-                Assign(cell, axes[a], odometer[a]);
-            }
-            yield return cell;
-            var i = axes.Count - 1;
-            while (i >= 0 && ++odometer[i] == axes[i].Values.Count)
-            {
-                odometer[i--] = 0;
-            }
-            if (i < 0)
-            {
-                yield break;
-            }
-        }
-    }
-
-    private static IEnumerable<Dictionary<string, JsonNode?>> OneAtATime(ExperimentSpec spec, Dictionary<string, JsonNode?> baseline)
-    {
-        yield return baseline;
+        cells.Add(baseline);
         foreach (var axis in spec.Axes)
         {
             for (var row = 0; row < axis.Values.Count; row++)
             {
                 var cell = new Dictionary<string, JsonNode?>(baseline, StringComparer.Ordinal);
-                Assign(cell, axis, row);
-                if (!GridCellSet.Same(cell, baseline))
+                for (var k = 0; k < axis.Keys.Count; k++)
                 {
-                    yield return cell;
+                    cell[axis.Keys[k]] = axis.Values[row][k];
+                }
+                if (!GridExclusions.Match(spec, cell))
+                {
+                    cells.Add(cell);
                 }
             }
         }
-    }
-
-    private static void Assign(Dictionary<string, JsonNode?> cell, Axis axis, int row)
-    {
-        for (var k = 0; k < axis.Keys.Count; k++)
+        foreach (var include in spec.Include)
         {
-            cell[axis.Keys[k]] = axis.Values[row][k];
+            cells.Add(Resolve(spec, include, baseline));
         }
+        return cells.Items.Select(c => new GridItem(null, c));
     }
 
-    private static bool IsExcluded(ExperimentSpec spec, Dictionary<string, JsonNode?> cell) =>
-        spec.Exclude.Any(rule => rule.All(kv =>
-            (cell.TryGetValue(kv.Key, out var v) || spec.Fixed.TryGetValue(kv.Key, out v)) && JsonValues.Equal(v, kv.Value)));
+    private static IEnumerable<GridItem> Random(ExperimentSpec spec, int count)
+    {
+        var cells = new GridCellSet();
+        GridRandomSampler.Sample(spec, count, cells);
+        return cells.Items.Select(c => new GridItem(null, c));
+    }
 
     /// <summary>
     /// Completes a partial assignment axis by axis: given keys are kept; missing keys come from the first row of the
@@ -126,8 +118,8 @@ public static class GridExpander
         var cell = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         foreach (var axis in spec.Axes)
         {
-            var given = axis.Keys.Where(partial.ContainsKey).ToList();
-            var row = given.Count == 0 ? null : axis.Values.FirstOrDefault(r => given.All(k => JsonValues.Equal(r[axis.Keys.ToList().IndexOf(k)], partial[k])));
+            var given = axis.Keys.Select((k, i) => (Key: k, Index: i)).Where(k => partial.ContainsKey(k.Key)).ToList();
+            var row = given.Count == 0 ? null : axis.Values.FirstOrDefault(r => given.All(g => JsonValues.Equal(r[g.Index], partial[g.Key])));
             for (var k = 0; k < axis.Keys.Count; k++)
             {
                 var key = axis.Keys[k];

@@ -22,9 +22,7 @@ internal static class GridRandomSampler
             {
                 Draw(axis, rng, cell);
             }
-            var excluded = spec.Exclude.Any(rule => rule.All(kv =>
-                (cell.TryGetValue(kv.Key, out var v) || spec.Fixed.TryGetValue(kv.Key, out v)) && JsonValues.Equal(v, kv.Value)));
-            if (!excluded)
+            if (!GridExclusions.Match(spec, cell))
             {
                 into.Add(cell);
             }

@@ -14,7 +14,7 @@ internal sealed partial class CommandReader(NodeReader reader)
     [GeneratedRegex(@"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")]
     private static partial Regex Duration();
 
-    public CommandSpec Read(SpecNode? programNode, SpecNode? commandNode, SpecNode? optionsNode)
+    public CommandSpec Read(SpecNode? programNode, SpecNode? commandNode, SpecNode? optionsNode, SpecNode fallback)
     {
         var program = reader.String(programNode, "program", "program: train.py");
         var command = DefaultCommand;
@@ -40,7 +40,7 @@ internal sealed partial class CommandReader(NodeReader reader)
         }
         if (program is null && command.Any(a => a.Contains("${program}", StringComparison.Ordinal)))
         {
-            reader.Diags.Add(commandNode ?? optionsNode ?? programNode!, "the command uses ${program} but 'program:' is not set; add program: train.py or drop ${program}");
+            reader.Diags.Add(commandNode ?? programNode ?? fallback, "the command uses ${program} but 'program:' is not set; add program: train.py or drop ${program}");
         }
 
         string? workingDir = null;

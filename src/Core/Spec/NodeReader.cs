@@ -108,5 +108,25 @@ internal sealed class NodeReader(DiagnosticBag diags)
     /// <summary>Echoes user text in a message without letting a huge key flood it.</summary>
     public static string Short(string text) => text.Length <= 60 ? text : text[..57] + "...";
 
-    public JsonNode? Json(SpecNode node) => YamlJson.ToJson(node, Diags);
+    /// <summary>A parameter value as JSON; deeper than <see cref="SpecLimits.MaxValueDepth"/> is an error.</summary>
+    public JsonNode? Json(SpecNode node)
+    {
+        var json = YamlJson.ToJson(node, Diags);
+        if (YamlJson.Depth(json) > SpecLimits.MaxValueDepth)
+        {
+            Diags.Add(node, $"this value nests deeper than {SpecLimits.MaxValueDepth} levels; flatten it or move it into stages");
+        }
+        return json;
+    }
+
+    /// <summary>A stage or variant configuration; deeper than <see cref="SpecLimits.MaxConfigDepth"/> is an error.</summary>
+    public JsonObject Config(SpecMapping map, string what)
+    {
+        var json = YamlJson.ToObject(map, Diags);
+        if (YamlJson.Depth(json) > SpecLimits.MaxConfigDepth)
+        {
+            Diags.Add(map, $"'{what}' nests deeper than {SpecLimits.MaxConfigDepth} levels; flatten it");
+        }
+        return json;
+    }
 }

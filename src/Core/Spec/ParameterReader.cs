@@ -15,7 +15,6 @@ internal sealed record AxisDraft(IReadOnlyList<SpecScalar> Keys, IReadOnlyList<I
 internal sealed class ParameterReader(NodeReader reader, bool random)
 {
     private static readonly string[] DefinitionKeys = ["values", "value", "distribution", "min", "max", "probabilities"];
-    private static readonly string[] Distributions = ["uniform", "log_uniform_values", "int_uniform", "categorical"];
 
     public List<AxisDraft> Axes { get; } = [];
     public List<(SpecScalar Key, ValueAt Value)> Fixed { get; } = [];
@@ -63,6 +62,15 @@ internal sealed class ParameterReader(NodeReader reader, bool random)
             var rows = Enumerable.Range(0, length)
                 .Select(i => (IReadOnlyList<ValueAt>)[.. columns.Select(c => new ValueAt(reader.Json(c.Values.Items[i]), c.Values.Items[i]))])
                 .ToList();
+            for (var i = 1; i < rows.Count; i++)
+            {
+                var repeat = rows.Take(i).ToList().FindIndex(r => r.Zip(rows[i]).All(p => JsonValues.Equal(p.First.Value, p.Second.Value)));
+                if (repeat >= 0)
+                {
+                    reader.Diags.Add(rows[i][0].Node, $"zip group row {i + 1} repeats row {repeat + 1}; remove one of them");
+                }
+            }
+            // Random search draws a zip group one row at a time, uniformly; its rows stay in Axis.Values.
             Axes.Add(new AxisDraft([.. columns.Select(c => c.Key)], rows, random ? new Distribution("categorical", null, null, [], null) : null));
         }
     }
@@ -136,25 +144,24 @@ internal sealed class ParameterReader(NodeReader reader, bool random)
                 }
             }
         }
-        var distribution = random ? ReadDistribution(key, def, values) : CheckGridDefinition(key, def);
-        if (!random && values is null)
+        var rows = values?.Select(v => (IReadOnlyList<ValueAt>)[v]).ToList() ?? [];
+        if (random)
         {
-            if (distribution)
+            if (new DistributionReader(reader).Read(key, def, values) is { } distribution)
             {
-                reader.Diags.Add(key, $"parameter '{name}' needs 'values:' (a list to sweep) or 'value:' (fixed); e.g. {name}: {{values: [1, 2]}}");
+                Axes.Add(new AxisDraft([key], rows, distribution));
             }
             return;
         }
-        if (random && Current is null)
+        if (CheckGridDefinition(key, def) && values is null)
         {
-            return;
+            reader.Diags.Add(key, $"parameter '{name}' needs 'values:' (a list to sweep) or 'value:' (fixed); e.g. {name}: {{values: [1, 2]}}");
         }
-        var rows = values?.Select(v => (IReadOnlyList<ValueAt>)[v]).ToList() ?? [];
-        Axes.Add(new AxisDraft([key], rows, random ? Current : null));
-        Current = null;
+        if (values is not null)
+        {
+            Axes.Add(new AxisDraft([key], rows, null));
+        }
     }
-
-    private Distribution? Current { get; set; }
 
     private bool CheckGridDefinition(SpecScalar key, SpecMapping def)
     {
@@ -167,7 +174,7 @@ internal sealed class ParameterReader(NodeReader reader, bool random)
                 ok = false;
             }
         }
-        var kind = reader.Choice(def.Get("distribution"), "distribution", Distributions);
+        var kind = reader.Choice(def.Get("distribution"), "distribution", DistributionReader.Kinds);
         if (kind is not null and not "categorical")
         {
             reader.Diags.Add(def.Get("distribution")!, $"distribution '{kind}' of parameter '{key.Value}' needs method: random; a grid sweeps a 'values:' list");
@@ -175,93 +182,4 @@ internal sealed class ParameterReader(NodeReader reader, bool random)
         }
         return ok;
     }
-
-    private bool ReadDistribution(SpecScalar key, SpecMapping def, List<ValueAt>? values)
-    {
-        var name = key.Value;
-        var minNode = def.Get("min");
-        var maxNode = def.Get("max");
-        var min = reader.Number(minNode, $"{name}.min", "min: 0.001");
-        var max = reader.Number(maxNode, $"{name}.max", "max: 0.1");
-        var explicitKind = def.Get("distribution");
-        var kind = explicitKind is null ? null : reader.Choice(explicitKind, "distribution", Distributions);
-        if (explicitKind is not null && kind is null)
-        {
-            return false;
-        }
-        kind ??= values is not null ? "categorical"
-            : IsInteger(minNode) && IsInteger(maxNode) ? "int_uniform"
-            : minNode is not null || maxNode is not null ? "uniform"
-            : null;
-        if (kind is null)
-        {
-            reader.Diags.Add(key, $"parameter '{name}' needs 'values:', 'value:' or a range; e.g. {name}: {{min: 0.001, max: 0.1, distribution: log_uniform_values}}");
-            return false;
-        }
-        if (kind == "categorical")
-        {
-            return ReadCategorical(key, def, values);
-        }
-        if (values is not null)
-        {
-            reader.Diags.Add(def.KeyNode("values")!, $"parameter '{name}' with distribution '{kind}' takes min/max, not 'values:'; drop one of them");
-            return false;
-        }
-        if (min is null || max is null)
-        {
-            reader.Diags.Add(key, $"parameter '{name}' with distribution '{kind}' needs both 'min:' and 'max:'");
-            return false;
-        }
-        if (min > max)
-        {
-            reader.Diags.Add(minNode!, $"parameter '{name}': min {min} is above max {max}; swap them");
-            return false;
-        }
-        if (kind == "log_uniform_values" && min <= 0)
-        {
-            reader.Diags.Add(minNode!, $"parameter '{name}': log_uniform_values needs min > 0 (got {min}); use a small positive value such as 1e-5");
-            return false;
-        }
-        if (kind == "int_uniform" && (!IsInteger(minNode) || !IsInteger(maxNode)))
-        {
-            reader.Diags.Add(minNode!, $"parameter '{name}': int_uniform needs whole-number min and max");
-            return false;
-        }
-        Current = new Distribution(kind, min, max, [], null);
-        return true;
-    }
-
-    private bool ReadCategorical(SpecScalar key, SpecMapping def, List<ValueAt>? values)
-    {
-        if (values is null)
-        {
-            reader.Diags.Add(key, $"parameter '{key.Value}' with distribution 'categorical' needs 'values:'");
-            return false;
-        }
-        List<double>? probabilities = null;
-        if (def.Get("probabilities") is { } probNode)
-        {
-            var seq = reader.Sequence(probNode, $"{key.Value}.probabilities", "probabilities: [0.5, 0.5]");
-            if (seq is null)
-            {
-                return false;
-            }
-            probabilities = [.. seq.Items.Select(i => reader.Number(i, $"{key.Value}.probabilities", "0.25") ?? double.NaN)];
-            if (probabilities.Count != values.Count)
-            {
-                reader.Diags.Add(probNode, $"parameter '{key.Value}' has {values.Count} values but {probabilities.Count} probabilities; give one per value");
-                return false;
-            }
-            if (probabilities.Any(p => double.IsNaN(p) || p < 0) || Math.Abs(probabilities.Sum() - 1) > 1e-6)
-            {
-                reader.Diags.Add(probNode, $"probabilities of '{key.Value}' must be non-negative and sum to 1 (they sum to {probabilities.Where(p => !double.IsNaN(p)).Sum()})");
-                return false;
-            }
-        }
-        Current = new Distribution("categorical", null, null, [.. values.Select(v => v.Value)], probabilities);
-        return true;
-    }
-
-    private bool IsInteger(SpecNode? node) =>
-        node is SpecScalar s && YamlJson.Scalar(s, new DiagnosticBag("")) is JsonValue v && v.TryGetValue<long>(out _);
 }

@@ -14,7 +14,6 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
     ];
 
     private static readonly string[] MetricKeys = ["name", "goal", "target"];
-    private static readonly string[] ResourceKeys = ["queue", "devices"];
 
     private readonly NodeReader _r = new(diags);
 
@@ -28,7 +27,7 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
     {
         var root = SpecDocument.Normalize(raw, diags);
         _r.CheckKeys(root, RootKeys, "the top level");
-        root = ApplyProfile(root, profile);
+        root = new ProfileReader(_r).Apply(root, profile);
 
         var isCommand = root.Get("program") is not null || root.Get("command") is not null;
         var pipeline = _r.Choice(root.Get("pipeline"), "pipeline", ["reinforced", "command"]) ?? (isCommand ? "command" : "reinforced");
@@ -43,10 +42,11 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
         var metric = ReadMetric(root.Get("metric"));
         var seeds = ReadSeeds(root.Get("seeds"));
         var runCap = ReadRunCap(root.Get("run_cap"));
-        var stages = ReadStages(root.Get("stages"));
-        var variants = ReadVariants(root.Get("variants"));
-        var resources = ReadResources(root.Get("resources"));
-        var command = pipeline == "command" ? new CommandReader(_r).Read(root.Get("program"), root.Get("command"), root.Get("command_options")) : null;
+        var sections = new ConfigSectionReader(_r);
+        var stages = sections.ReadStages(root.Get("stages"));
+        var variants = sections.ReadVariants(root.Get("variants"));
+        var resources = sections.ReadResources(root.Get("resources"));
+        var command = pipeline == "command" ? new CommandReader(_r).Read(root.Get("program"), root.Get("command"), root.Get("command_options"), root.Get("pipeline") ?? root) : null;
 
         var parameters = new ParameterReader(_r, method == SweepMethod.Random);
         if (_r.Mapping(root.Get("parameters"), "parameters", "parameters: {student.lambda: {values: [0.5, 1.0]}}") is { } paramMap)
@@ -78,7 +78,7 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
         checks.MethodAndDesign(method, design, runCap, baseline is not null, include.Count);
         if (method == SweepMethod.Grid)
         {
-            checks.GridSize(design, seeds.Count, runCap, include.Count);
+            checks.GridSize(design, seeds.Count, runCap, include.Count, exclude.Count);
         }
 
         if (diags.Count > 0)
@@ -112,37 +112,6 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
 
     private static IReadOnlyDictionary<string, JsonNode?> ToDictionary(IEnumerable<(SpecScalar Key, ValueAt Value)> entries) =>
         entries.ToDictionary(e => e.Key.Value, e => e.Value.Value, StringComparer.Ordinal);
-
-    private SpecMapping ApplyProfile(SpecMapping root, string? profile)
-    {
-        var profilesNode = root.Get("profiles");
-        var profiles = new Dictionary<string, SpecMapping>(StringComparer.Ordinal);
-        if (_r.Mapping(profilesNode, "profiles", "profiles: {smoke: {seeds: [1]}}") is { } map)
-        {
-            var profileKeys = RootKeys.Where(k => k is not "profiles").ToList();
-            foreach (var (key, value) in map.Entries)
-            {
-                if (_r.Mapping(value, $"profiles.{key.Value}", "smoke: {stages: {world: {web_pool: 256}}}") is { } body)
-                {
-                    var normalized = SpecDocument.Normalize(body, diags);
-                    _r.CheckKeys(normalized, profileKeys, $"profile '{key.Value}'");
-                    profiles[key.Value] = normalized;
-                }
-            }
-        }
-        if (profile is null)
-        {
-            return root;
-        }
-        if (profiles.TryGetValue(profile, out var chosen))
-        {
-            return SpecDocument.Merge(root, chosen);
-        }
-        var defined = profiles.Count == 0 ? "this file defines no profiles (add them under 'profiles:')" : $"defined profiles are {string.Join(", ", profiles.Keys)}";
-        var at = root.KeyNode("profiles");
-        diags.Add(at?.Line ?? 1, at?.Column ?? 1, $"unknown profile '{profile}'; {defined}");
-        return root;
-    }
 
     private string? ReadName(SpecNode? node, string path, bool isCommand)
     {
@@ -204,7 +173,11 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
         var seeds = new List<long>();
         foreach (var item in seq.Items)
         {
-            if (_r.Integer(item, "seeds", "seeds: [1, 2, 3]") is { } seed)
+            if (item is SpecScalar { IsNull: true })
+            {
+                diags.Add(item, "a seed is empty; give a whole number, e.g. seeds: [1, 2, 3]");
+            }
+            else if (_r.Integer(item, "seeds", "seeds: [1, 2, 3]") is { } seed)
             {
                 if (seeds.Contains(seed))
                 {
@@ -229,76 +202,6 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
             return null;
         }
         return (int)cap;
-    }
-
-    private JsonObject ReadStages(SpecNode? node)
-    {
-        var stages = new JsonObject();
-        if (_r.Mapping(node, "stages", "stages: {student: {epochs: 6}}") is not { } map)
-        {
-            return stages;
-        }
-        foreach (var (key, value) in map.Entries)
-        {
-            if (value is SpecScalar { IsNull: true })
-            {
-                stages[key.Value] = new JsonObject();
-            }
-            else if (_r.Mapping(value, $"stages.{key.Value}", $"{key.Value}: {{epochs: 6}}") is { } body)
-            {
-                stages[key.Value] = YamlJson.ToObject(body, diags);
-            }
-        }
-        return stages;
-    }
-
-    private IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonObject>> ReadVariants(SpecNode? node)
-    {
-        var result = new Dictionary<string, IReadOnlyDictionary<string, JsonObject>>(StringComparer.Ordinal);
-        if (_r.Mapping(node, "variants", "variants: {teachers: {t_a: {arch: cnn-base}}}") is not { } map)
-        {
-            return result;
-        }
-        foreach (var (kind, byNameNode) in map.Entries)
-        {
-            var byName = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-            if (_r.Mapping(byNameNode, $"variants.{kind.Value}", $"{kind.Value}: {{name_a: {{arch: cnn-base}}}}") is { } names)
-            {
-                foreach (var (name, body) in names.Entries)
-                {
-                    byName[name.Value] = body is SpecScalar { IsNull: true } ? new JsonObject()
-                        : _r.Mapping(body, $"variants.{kind.Value}.{name.Value}", $"{name.Value}: {{arch: cnn-base}}") is { } b ? YamlJson.ToObject(b, diags)
-                        : new JsonObject();
-                }
-            }
-            result[kind.Value] = byName;
-        }
-        return result;
-    }
-
-    private IReadOnlyDictionary<string, ResourceSpec> ReadResources(SpecNode? node)
-    {
-        var result = new Dictionary<string, ResourceSpec>(StringComparer.Ordinal);
-        if (_r.Mapping(node, "resources", "resources: {teacher: {queue: gpu}}") is not { } map)
-        {
-            return result;
-        }
-        foreach (var (stage, body) in map.Entries)
-        {
-            if (_r.Mapping(body, $"resources.{stage.Value}", $"{stage.Value}: {{queue: gpu, devices: [\"cuda:0\"]}}") is not { } r)
-            {
-                continue;
-            }
-            _r.CheckKeys(r, ResourceKeys, $"resources.{stage.Value}");
-            var queue = _r.String(r.Get("queue"), $"resources.{stage.Value}.queue", "queue: gpu") ?? "default";
-            var devices = new List<string>();
-            if (_r.Sequence(r.Get("devices"), $"resources.{stage.Value}.devices", "devices: [\"cuda:0\"]") is { } seq)
-            {
-                devices.AddRange(seq.Items.Select(i => _r.String(i, $"resources.{stage.Value}.devices", "\"cuda:0\"")).OfType<string>());
-            }
-            result[stage.Value] = new ResourceSpec(queue, devices);
-        }
-        return result;
     }
 
     private List<List<(SpecScalar Key, ValueAt Value)>> ReadAssignmentList(SpecNode? node, string what, AssignmentReader reader)

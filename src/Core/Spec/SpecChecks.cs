@@ -63,7 +63,7 @@ internal sealed class SpecChecks(
         var designNode = root.Get("design");
         if (method == SweepMethod.Random)
         {
-            if (runCap is null && root.Get("run_cap") is null)
+            if (runCap is null && root.Get("run_cap") is null or SpecScalar { IsNull: true })
             {
                 diags.Add(methodNode!, "method: random needs 'run_cap:' (how many cells to sample); e.g. run_cap: 20");
             }
@@ -76,14 +76,14 @@ internal sealed class SpecChecks(
                 diags.Add(root.Get("include")!, "'include' needs method: grid; with random search add the values to the parameters instead");
             }
         }
-        if (design == DesignKind.OneAtATime && !hasBaseline && root.Get("baseline") is null)
+        if (design == DesignKind.OneAtATime && !hasBaseline)
         {
             diags.Add(designNode!, "design: one_at_a_time needs a 'baseline:' (the cell each axis is varied from); e.g. baseline: {student.lambda: 0.0}");
         }
     }
 
     /// <summary>Refuses grids too large to run without an explicit cap, stating the actual count.</summary>
-    public void GridSize(DesignKind design, int seedCount, int? runCap, int includeCount)
+    public void GridSize(DesignKind design, int seedCount, int? runCap, int includeCount, int excludeCount)
     {
         long cells = 1;
         foreach (var axis in parameters.Axes.Where(a => a.Rows.Count > 0))
@@ -100,7 +100,8 @@ internal sealed class SpecChecks(
         var runs = cells * seedCount;
         if (runCap is null && runs > SpecLimits.MaxRunsWithoutCap)
         {
-            diags.Add(at, $"the grid has {cells:N0} cells × {seedCount} seeds = {runs:N0} runs, more than {SpecLimits.MaxRunsWithoutCap:N0}; add 'run_cap:' to run only the first ones, or narrow the axes");
+            var before = excludeCount > 0 ? " (before exclude)" : "";
+            diags.Add(at, $"the grid has {cells:N0} cells{before} × {seedCount} seeds = {runs:N0} runs, more than {SpecLimits.MaxRunsWithoutCap:N0}; add 'run_cap:' to run only the first ones, or narrow the axes");
         }
     }
 

@@ -77,6 +77,12 @@ internal static class SpecDocument
         foreach (var (key, def) in parameters.Entries)
         {
             var full = prefix + key.Value;
+            var segments = full.Split('.');
+            if (segments.Length > MaxKeySegments || segments.Any(segment => segment.Length == 0))
+            {
+                diags.Add(key, $"parameter key '{NodeReader.Short(full)}' is not a valid dotted path; use names joined by single dots (at most {MaxKeySegments}), e.g. student.kd.scale");
+                continue;
+            }
             if (def is SpecMapping m && m.Get("parameters") is { } nested)
             {
                 if (m.Entries.Count > 1)

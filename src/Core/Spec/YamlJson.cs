@@ -7,7 +7,7 @@ namespace Ablations.Core.Spec;
 /// <summary>
 /// Converts YAML nodes to JSON nodes with the YAML 1.2 core schema: plain scalars become null, bool,
 /// long or double; quoted and block scalars stay strings (a quoted "5" is the string "5").
-/// Tags !!str !!int !!float !!bool !!null force a type; other tags are refused.
+/// Tags !!str !!int !!float !!bool !!null force a type (the non-specific tag ! means text); other tags are refused.
 /// </summary>
 internal static partial class YamlJson
 {
@@ -25,6 +25,14 @@ internal static partial class YamlJson
         _ => null,
     };
 
+    /// <summary>Levels of nesting: 0 for a scalar or null, 1 for a flat list or mapping.</summary>
+    public static int Depth(JsonNode? node) => node switch
+    {
+        JsonArray a => 1 + (a.Count == 0 ? 0 : a.Max(Depth)),
+        JsonObject o => 1 + (o.Count == 0 ? 0 : o.Max(kv => Depth(kv.Value))),
+        _ => 0,
+    };
+
     public static JsonObject ToObject(SpecMapping map, DiagnosticBag diags)
     {
         var obj = new JsonObject();
@@ -39,7 +47,8 @@ internal static partial class YamlJson
     {
         var tag = s.Tag switch
         {
-            null or "!" => null,
+            null => null,
+            "!" => "str",
             "tag:yaml.org,2002:str" => "str",
             "tag:yaml.org,2002:int" => "int",
             "tag:yaml.org,2002:float" => "float",

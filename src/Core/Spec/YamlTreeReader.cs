@@ -79,80 +79,84 @@ internal static class YamlTreeReader
                     }
                     break;
                 case Scalar s:
-                {
-                    var node = new SpecScalar(line, column, s.Value, s.Style == ScalarStyle.Plain, s.Tag.IsEmpty ? null : s.Tag.Value);
-                    if (!s.Anchor.IsEmpty)
                     {
-                        anchors[s.Anchor.Value] = node;
+                        var node = new SpecScalar(line, column, s.Value, s.Style == ScalarStyle.Plain, s.Tag.IsEmpty ? null : s.Tag.Value);
+                        if (!s.Anchor.IsEmpty)
+                        {
+                            anchors[s.Anchor.Value] = node;
+                        }
+                        if (++expanded > SpecLimits.MaxExpandedNodes)
+                        {
+                            return TooBig(diags, line, column);
+                        }
+                        if (!Attach(stack, node, ref root, diags))
+                        {
+                            return null;
+                        }
+                        break;
                     }
-                    if (++expanded > SpecLimits.MaxExpandedNodes)
-                    {
-                        return TooBig(diags, line, column);
-                    }
-                    if (!Attach(stack, node, ref root, diags))
-                    {
-                        return null;
-                    }
-                    break;
-                }
                 case SequenceStart or MappingStart:
-                {
-                    if (stack.Count >= SpecLimits.MaxDepth)
                     {
-                        diags.Add(line, column, $"nesting is deeper than {SpecLimits.MaxDepth} levels; flatten the structure (dotted keys such as 'student.kd.scale' help)");
-                        return null;
+                        if (stack.Count >= SpecLimits.MaxDepth)
+                        {
+                            diags.Add(line, column, $"nesting is deeper than {SpecLimits.MaxDepth} levels; flatten the structure (dotted keys such as 'student.kd.scale' help)");
+                            return null;
+                        }
+                        if (++expanded > SpecLimits.MaxExpandedNodes)
+                        {
+                            return TooBig(diags, line, column);
+                        }
+                        SpecNode node = ev is SequenceStart ? new SpecSequence(line, column) : new SpecMapping(line, column);
+                        if (!Attach(stack, node, ref root, diags))
+                        {
+                            return null;
+                        }
+                        var anchor = ((NodeEvent)ev).Anchor;
+                        stack.Push(new Frame(node) { Anchor = anchor.IsEmpty ? null : anchor.Value });
+                        break;
                     }
-                    if (++expanded > SpecLimits.MaxExpandedNodes)
-                    {
-                        return TooBig(diags, line, column);
-                    }
-                    SpecNode node = ev is SequenceStart ? new SpecSequence(line, column) : new SpecMapping(line, column);
-                    if (!Attach(stack, node, ref root, diags))
-                    {
-                        return null;
-                    }
-                    var anchor = ((NodeEvent)ev).Anchor;
-                    stack.Push(new Frame(node) { Anchor = anchor.IsEmpty ? null : anchor.Value });
-                    break;
-                }
                 case SequenceEnd or MappingEnd:
-                {
-                    var frame = stack.Pop();
-                    frame.Container.Size = 1 + frame.Container switch
                     {
-                        SpecSequence seq => seq.Items.Sum(i => i.Size),
-                        SpecMapping map => map.Entries.Sum(e => e.Key.Size + e.Value.Size),
-                        _ => 0,
-                    };
-                    if (frame.Anchor is not null)
-                    {
-                        anchors[frame.Anchor] = frame.Container;
+                        var frame = stack.Pop();
+                        if (frame.Container is SpecMapping merged && !ApplyMergeKeys(merged, diags))
+                        {
+                            return null;
+                        }
+                        frame.Container.Size = 1 + frame.Container switch
+                        {
+                            SpecSequence seq => seq.Items.Sum(i => i.Size),
+                            SpecMapping map => map.Entries.Sum(e => e.Key.Size + e.Value.Size),
+                            _ => 0,
+                        };
+                        if (frame.Anchor is not null)
+                        {
+                            anchors[frame.Anchor] = frame.Container;
+                        }
+                        break;
                     }
-                    break;
-                }
                 case AnchorAlias alias:
-                {
-                    if (!anchors.TryGetValue(alias.Value.Value, out var target))
                     {
-                        diags.Add(line, column, $"alias '*{alias.Value.Value}' refers to no anchor defined before it; define '&{alias.Value.Value}' first");
-                        return null;
+                        if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                        {
+                            diags.Add(line, column, $"alias '*{alias.Value.Value}' refers to no anchor defined before it; define '&{alias.Value.Value}' first");
+                            return null;
+                        }
+                        expanded += target.Size;
+                        if (expanded > SpecLimits.MaxExpandedNodes)
+                        {
+                            return TooBig(diags, line, column);
+                        }
+                        if (stack.TryPeek(out var top) && top.Container is SpecMapping && top.PendingKey is null)
+                        {
+                            diags.Add(line, column, "an alias cannot be used as a mapping key; write the key out");
+                            return null;
+                        }
+                        if (!Attach(stack, target, ref root, diags))
+                        {
+                            return null;
+                        }
+                        break;
                     }
-                    expanded += target.Size;
-                    if (expanded > SpecLimits.MaxExpandedNodes)
-                    {
-                        return TooBig(diags, line, column);
-                    }
-                    if (stack.TryPeek(out var top) && top.Container is SpecMapping && top.PendingKey is null)
-                    {
-                        diags.Add(line, column, "an alias cannot be used as a mapping key; write the key out");
-                        return null;
-                    }
-                    if (!Attach(stack, target, ref root, diags))
-                    {
-                        return null;
-                    }
-                    break;
-                }
             }
         }
         return root;
@@ -173,6 +177,40 @@ internal static class YamlTreeReader
         {
             throw new YamlException(last, last, $"the parser could not read the text after this place ({e.GetType().Name})", e);
         }
+    }
+
+    /// <summary>
+    /// YAML merge keys (<c>&lt;&lt;: *base</c> or <c>&lt;&lt;: [*a, *b]</c>), common in configs written for PyYAML:
+    /// the merged mappings' entries are added unless the mapping sets the key itself (earlier sources win).
+    /// </summary>
+    private static bool ApplyMergeKeys(SpecMapping map, DiagnosticBag diags)
+    {
+        var index = map.Entries.FindIndex(e => e.Key is { IsPlain: true, Value: "<<" });
+        if (index < 0)
+        {
+            return true;
+        }
+        var (key, value) = map.Entries[index];
+        map.Entries.RemoveAt(index);
+        var sources = value switch
+        {
+            SpecMapping m => [m],
+            SpecSequence seq when seq.Items.All(i => i is SpecMapping) => seq.Items.Cast<SpecMapping>().ToList(),
+            _ => null,
+        };
+        if (sources is null)
+        {
+            diags.Add(key, "a merge key '<<' takes a mapping or a list of mappings (e.g. <<: *defaults)");
+            return false;
+        }
+        foreach (var entry in sources.SelectMany(m => m.Entries))
+        {
+            if (map.KeyNode(entry.Key.Value) is null)
+            {
+                map.Entries.Add(entry);
+            }
+        }
+        return true;
     }
 
     private static SpecNode? TooBig(DiagnosticBag diags, int line, int column)

@@ -231,3 +231,21 @@ public class GridExpanderRandomTests
         Assert.Equal(3203168211198807973UL, rng.Next());
     }
 }
+
+public class GridExpanderCapTests
+{
+    [Fact]
+    public void Expand_LargeGridWithRunCap_CountsWithoutBuildingEveryCell()
+    {
+        var values = "[" + string.Join(", ", Enumerable.Range(0, 10)) + "]";
+        var yaml = "name: big\nrun_cap: 10\nbaseline: {p0: 9, p4: 9}\nexclude: [{p1: 3}]\nparameters:\n"
+            + string.Concat(Enumerable.Range(0, 5).Select(i => $"  p{i}: {{values: {values}}}\n"));
+        var e = GridExpander.Expand(SpecText.Ok(yaml));
+        Assert.Equal(90_000, e.TotalBeforeCap);
+        Assert.Equal(10, e.Cells.Count);
+        Assert.Equal(89_990, e.LeftOutByCap);
+        Assert.True(e.Cells[9].IsBaseline);
+        Assert.Equal(9L, e.Cells[9].Params["p4"]!.GetValue<long>());
+        Assert.Equal(0L, e.Cells[9].Params["p1"]!.GetValue<long>());
+    }
+}

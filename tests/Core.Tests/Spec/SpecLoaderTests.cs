@@ -160,7 +160,9 @@ public class SpecLoaderFormatTests
               h: {value: [1, x]}
               i: {value: {k: 1}}
               j: {value: 0x10}
+              k: {value: ! 12}
             """);
+        Assert.Equal("12", spec.Fixed["k"]!.GetValue<string>());
         Assert.Equal(5L, spec.Fixed["a"]!.GetValue<long>());
         Assert.Equal("5", spec.Fixed["b"]!.GetValue<string>());
         Assert.Equal(0.0015, spec.Fixed["c"]!.GetValue<double>());
@@ -280,10 +282,44 @@ public class SpecLoaderFormatTests
     }
 
     [Fact]
+    public void Load_FileWithUtf8Bom_IsRead()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"spec-{Guid.NewGuid():N}.yaml");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "name: bom\ndescription: caf\u00e9\n"u8.ToArray()]);
+        try
+        {
+            var result = SpecLoader.Load(path);
+            Assert.True(result.Ok, string.Join("\n", result.Diagnostics));
+            Assert.Equal("bom", result.Spec!.Name);
+            Assert.Equal("caf\u00e9", result.Spec.Description);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Load_MissingFile_ReturnsDiagnostic()
     {
         var result = SpecLoader.Load("/nonexistent/dir/x.yaml");
         Assert.False(result.Ok);
         Assert.Contains("file not found", result.Diagnostics.Single().Message);
+    }
+
+    [Fact]
+    public void Parse_MergeKeys_MergeAnchoredMappings()
+    {
+        var spec = SpecText.Ok("""
+            name: m
+            stages:
+              teacher: &base {epochs: 6, arch: cnn-base}
+              student: {<<: *base, arch: cnn-tiny}
+              eval: {<<: [*base, {batch: 64}]}
+            """);
+        Assert.Equal(6L, spec.Stages["student"]!["epochs"]!.GetValue<long>());
+        Assert.Equal("cnn-tiny", spec.Stages["student"]!["arch"]!.GetValue<string>());
+        Assert.Equal(64L, spec.Stages["eval"]!["batch"]!.GetValue<long>());
+        Assert.False(spec.Stages["student"]!.AsObject().ContainsKey("<<"));
     }
 }

@@ -237,6 +237,8 @@ public class SpecValidationTests
     {
         var d = SpecText.Errors("name: x\nmethod: random\nparameters:\n  lr: {min: 0.1, max: 1.0}\n");
         SpecText.Has(d, 2, 9, "method: random needs 'run_cap:'");
+        SpecText.Has(SpecText.Errors("name: x\nmethod: random\nrun_cap: ~\n"), 2, 9, "method: random needs 'run_cap:'");
+        SpecText.Has(SpecText.Errors("name: x\nseeds: [1, ~]\n"), 2, 12, "a seed is empty");
     }
 
     [Fact]
@@ -272,6 +274,7 @@ public class SpecValidationTests
     {
         var d = SpecText.Errors("name: x\ndesign: one_at_a_time\nparameters:\n  a: {values: [1, 2]}\n");
         SpecText.Has(d, 2, 9, "needs a 'baseline:'");
+        SpecText.Has(SpecText.Errors("name: x\ndesign: one_at_a_time\nbaseline: ~\n"), 2, 9, "needs a 'baseline:'");
     }
 
     [Fact]
@@ -293,6 +296,7 @@ public class SpecValidationTests
     {
         var d = SpecText.Errors("name: x\ncommand:\n  - python\n  - ${program}\n");
         SpecText.Has(d, 3, 3, "uses ${program} but 'program:' is not set");
+        SpecText.Has(SpecText.Errors("name: x\npipeline: command\n"), 2, 11, "uses ${program} but 'program:' is not set");
     }
 
     [Fact]
@@ -316,5 +320,21 @@ public class SpecValidationTests
     {
         var d = SpecText.Errors("name: x\nparameters:\n  a: {values: [1, 2, 1.0]}\n");
         SpecText.Has(d, 3, 22, "lists 1.0 twice (first at line 3, column 16)");
+    }
+
+    [Fact]
+    public void Parse_RepeatedZipRow_IsAnError()
+    {
+        var d = SpecText.Errors("name: x\nzip:\n  - {a: [1, 2, 1], b: [x, y, x]}\n");
+        SpecText.Has(d, 3, 16, "zip group row 3 repeats row 1");
+    }
+
+    [Fact]
+    public void Parse_MalformedDottedKeys_AreErrors()
+    {
+        var d = SpecText.Errors("name: x\nparameters:\n  student..lambda: {values: [1]}\nstages: {student.: 1}\nparameters.: {}\n");
+        SpecText.Has(d, 3, 3, "parameter key 'student..lambda' is not a valid dotted path");
+        SpecText.Has(d, 4, 10, "key 'student.' is not a valid dotted path");
+        SpecText.Has(d, 5, 1, "parameter key '' is not a valid dotted path");
     }
 }
