@@ -9,6 +9,7 @@ internal static class Program
     private static readonly Dictionary<string, Func<string[], int>> Cases = new(StringComparer.OrdinalIgnoreCase)
     {
         ["report"] = ReportBenchmark.Run,
+        ["spine"] = SpineBenchmarks.Run,
     };
 
     public static int Main(string[] args)

@@ -33,6 +33,10 @@ public static class JobStorageFactory
         {
             QueuePollInterval = PollInterval,
             InvisibilityTimeout = TimeSpan.FromHours(12),
+            // The package default (DELETE) syncs a rollback journal on every one of Hangfire's many small commits;
+            // WAL made creating a job 4–5× cheaper here (bench/RESULTS.md, Spine). Every process sets it on each new
+            // connection, and it needs a local file system, as the results store's WAL already does.
+            JournalMode = SQLiteStorageOptions.JournalModes.WAL,
         });
     }
 }
