@@ -6,7 +6,7 @@ namespace Ablations.Core.Store;
 
 /// <summary>
 /// Buffers a stage's metric points and writes them in batches: one transaction and one prepared INSERT per
-/// flush, which is what keeps ingestion far above the points a training loop produces. Thread-safe: the
+/// flush, with multi-row statements, which keeps ingestion far above what a training loop produces. Thread-safe: the
 /// training thread logs while a timer flushes.
 /// </summary>
 public sealed class MetricWriter(ResultsStore store, string stageHash, int batchSize = 2048) : IMetricSink, IDisposable
@@ -42,7 +42,10 @@ public sealed class MetricWriter(ResultsStore store, string stageHash, int batch
         Write(store, stageHash, batch);
     }
 
-    /// <summary>Writes points for a stage in one transaction with one prepared statement.</summary>
+    /// <summary>Rows per INSERT statement: multi-row VALUES lists cut per-statement overhead (measured 1.65× in bench/).</summary>
+    private const int RowsPerStatement = 64;
+
+    /// <summary>Writes points for a stage in one transaction: prepared multi-row INSERTs, then one for the remainder.</summary>
     public static void Write(ResultsStore store, string stageHash, IReadOnlyList<(string Name, long Step, double Value, DateTime Time)> points) =>
         ResultsStore.Guard(store.Location, () =>
         {
@@ -50,25 +53,51 @@ public sealed class MetricWriter(ResultsStore store, string stageHash, int batch
             var connection = db.Database.GetDbConnection();
             connection.Open();
             using var tx = connection.BeginTransaction();
-            using var cmd = connection.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = "INSERT INTO metrics (\"StageHash\", \"Name\", \"Step\", \"Value\", \"Time\") VALUES (@h, @n, @s, @v, @t)";
-            var h = Param(cmd, "@h", stageHash);
-            var n = Param(cmd, "@n", "");
-            var s = Param(cmd, "@s", 0L);
-            var v = Param(cmd, "@v", 0.0);
-            var t = Param(cmd, "@t", DateTime.UtcNow);
-            cmd.Prepare();
-            foreach (var p in points)
+            var full = points.Count / RowsPerStatement * RowsPerStatement;
+            if (full > 0)
             {
-                n.Value = p.Name;
-                s.Value = p.Step;
-                v.Value = p.Value;
-                t.Value = p.Time;
-                cmd.ExecuteNonQuery();
+                using var bulk = Insert(connection, tx, stageHash, RowsPerStatement);
+                for (var start = 0; start < full; start += RowsPerStatement) Bind(bulk, points, start, RowsPerStatement);
+            }
+            if (points.Count > full)
+            {
+                using var rest = Insert(connection, tx, stageHash, points.Count - full);
+                Bind(rest, points, full, points.Count - full);
             }
             tx.Commit();
         });
+
+    private static DbCommand Insert(DbConnection connection, DbTransaction tx, string stageHash, int rows)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        Param(cmd, "@h", stageHash);
+        var values = new List<string>(rows);
+        for (var r = 0; r < rows; r++)
+        {
+            values.Add($"(@h, @n{r}, @s{r}, @v{r}, @t{r})");
+            Param(cmd, $"@n{r}", "");
+            Param(cmd, $"@s{r}", 0L);
+            Param(cmd, $"@v{r}", 0.0);
+            Param(cmd, $"@t{r}", DateTime.UtcNow);
+        }
+        cmd.CommandText = "INSERT INTO metrics (\"StageHash\", \"Name\", \"Step\", \"Value\", \"Time\") VALUES " + string.Join(", ", values);
+        cmd.Prepare();
+        return cmd;
+    }
+
+    private static void Bind(DbCommand cmd, IReadOnlyList<(string Name, long Step, double Value, DateTime Time)> points, int start, int rows)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var p = points[start + r];
+            cmd.Parameters[1 + 4 * r].Value = p.Name;
+            cmd.Parameters[2 + 4 * r].Value = p.Step;
+            cmd.Parameters[3 + 4 * r].Value = p.Value;
+            cmd.Parameters[4 + 4 * r].Value = p.Time;
+        }
+        cmd.ExecuteNonQuery();
+    }
 
     private static DbParameter Param(DbCommand cmd, string name, object value)
     {

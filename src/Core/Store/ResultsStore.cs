@@ -171,20 +171,55 @@ public sealed partial class ResultsStore
     }
 
     /// <summary>
-    /// Moves every Pending stage of the experiment whose inputs all succeeded to Queued and returns those this
-    /// call moved (another process calling at the same time gets the rest, never the same ones).
+    /// How many stages per queue may wait in Hangfire at once. Ready stages beyond it stay Pending and are
+    /// enqueued by <see cref="TopUp"/> as runners finish work, so submitting a 1,000-cell grid creates 64 jobs,
+    /// not 1,000 (each job costs several synced commits in the SQLite job store).
     /// </summary>
-    public IReadOnlyList<ReadyStage> TakeReady(int experimentId) => Guard(() =>
+    public const int DefaultQueueWindow = 64;
+
+    /// <summary>
+    /// Moves Pending stages of the experiment whose inputs all succeeded to Queued, up to the per-queue window,
+    /// and returns those this call moved (another process calling at the same time gets others, never the same).
+    /// </summary>
+    public IReadOnlyList<ReadyStage> TakeReady(int experimentId, int perQueueWindow = DefaultQueueWindow) => Guard(() =>
     {
         using var db = NewContext();
-        // One transaction for all the guarded updates: a 1,000-stage grid commits (and syncs) once, not 1,000 times.
-        using var tx = db.Database.BeginTransaction();
-        var candidates = db.RunStages.Where(rs => rs.Run!.ExperimentId == experimentId && rs.Run.Active && rs.Stage!.Status == StageStatus.Pending)
-            .Select(rs => rs.StageHash).Distinct().ToList();
-        var taken = TakeReadyAmong(db, candidates);
-        tx.Commit();
-        return (IReadOnlyList<ReadyStage>)taken;
+        var pending = db.Stages.Where(s => s.Status == StageStatus.Pending &&
+            db.RunStages.Any(rs => rs.StageHash == s.Hash && rs.Run!.ExperimentId == experimentId && rs.Run.Active));
+        return TakeWindow(db, pending, perQueueWindow);
     });
+
+    /// <summary>
+    /// Tops every queue up to the window with ready Pending stages of any active, uncancelled experiment; runners
+    /// call it after each stage and on a timer, which is how a grid larger than the window keeps flowing.
+    /// </summary>
+    public IReadOnlyList<ReadyStage> TopUp(int perQueueWindow = DefaultQueueWindow) => Guard(() =>
+    {
+        using var db = NewContext();
+        var pending = db.Stages.Where(s => s.Status == StageStatus.Pending &&
+            db.RunStages.Any(rs => rs.StageHash == s.Hash && rs.Run!.Active && !rs.Run.Experiment!.CancelRequested));
+        return TakeWindow(db, pending, perQueueWindow);
+    });
+
+    private static IReadOnlyList<ReadyStage> TakeWindow(AblationsDbContext db, IQueryable<StageRow> pending, int perQueueWindow)
+    {
+        var ready = pending
+            .Where(s => !db.StageInputs.Any(i => i.StageHash == s.Hash && db.Stages.Any(u => u.Hash == i.InputHash && u.Status != StageStatus.Succeeded)))
+            .OrderBy(s => s.CreatedAt).ThenBy(s => s.Hash)
+            .Select(s => new { s.Hash, s.Queue }).ToList();
+        if (ready.Count == 0) return [];
+        var queues = ready.Select(r => r.Queue).Distinct().ToList();
+        var waiting = db.Stages.Where(s => s.Status == StageStatus.Queued && queues.Contains(s.Queue))
+            .GroupBy(s => s.Queue).Select(g => new { Queue = g.Key, Count = g.Count() }).ToDictionary(g => g.Queue, g => g.Count);
+        var chosen = ready.GroupBy(r => r.Queue)
+            .SelectMany(g => g.Take(Math.Max(0, perQueueWindow - waiting.GetValueOrDefault(g.Key))))
+            .Select(r => r.Hash).ToList();
+        // One transaction for all the guarded updates: the window commits (and syncs) once, not once per stage.
+        using var tx = db.Database.BeginTransaction();
+        var taken = TakeReadyAmong(db, chosen);
+        tx.Commit();
+        return taken;
+    }
 
     private static List<ReadyStage> TakeReadyAmong(AblationsDbContext db, IReadOnlyCollection<string> candidates)
     {

@@ -30,6 +30,7 @@ public sealed class RunnerHost : IDisposable
         _enqueuer = new StageEnqueuer(storage, _store);
         Host = new StageExecutionHost(workspace, _store, _enqueuer, executors ?? StageCatalog.All(), settings);
         _enqueuer.EnqueueAll(_store.RequeueAbandoned(settings.StaleAfter, WorkerId.IsDeadOnThisHost));
+        _enqueuer.EnqueueAll(_store.TopUp());
         _server = new BackgroundJobServer(new BackgroundJobServerOptions
         {
             Queues = settings.Queues.ToArray(),
@@ -40,7 +41,7 @@ public sealed class RunnerHost : IDisposable
             ShutdownTimeout = TimeSpan.FromSeconds(30),
             Activator = new StageJobActivator(Host),
         }, storage);
-        _sweep = new Timer(_ => Sweep(), null, settings.StaleAfter, settings.StaleAfter / 2);
+        _sweep = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(Math.Min(5, settings.StaleAfter.TotalSeconds / 2)));
     }
 
     public StageExecutionHost Host { get; }
@@ -50,6 +51,7 @@ public sealed class RunnerHost : IDisposable
         try
         {
             _enqueuer.EnqueueAll(_store.RequeueAbandoned(_settings.StaleAfter, WorkerId.IsDeadOnThisHost));
+            _enqueuer.EnqueueAll(_store.TopUp());
         }
         catch (Exception e)
         {

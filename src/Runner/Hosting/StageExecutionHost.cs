@@ -123,6 +123,7 @@ public sealed class StageExecutionHost
             TryDelete(scratch);
             log.WriteLine($"== succeeded in {clock.Elapsed.TotalSeconds:F1} s");
             _enqueuer.EnqueueAll(ready);
+            _enqueuer.EnqueueAll(_store.TopUp());
             StageEnded?.Invoke(hash, "succeeded");
         }
         catch (Exception e)
@@ -174,6 +175,7 @@ public sealed class StageExecutionHost
         var (kind, message) = Classify(e);
         var retry = kind == FailureKind.Transient && attempt < MaxAttempts;
         _store.Fail(hash, worker, kind, message, retry);
+        if (!retry) _enqueuer.EnqueueAll(_store.TopUp());
         log.WriteLine($"== {(retry ? "will retry" : "failed")}: {kind}: {message}");
         if (e is not StageFailedException) log.WriteLine(e.ToString());
         StageEnded?.Invoke(hash, retry ? "retrying" : kind == FailureKind.Cancelled ? "cancelled" : "failed");

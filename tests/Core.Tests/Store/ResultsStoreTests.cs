@@ -181,4 +181,25 @@ public sealed class ResultsStoreTests
         var e = Assert.Throws<StoreUnavailableException>(() => ResultsStore.Open(StoreLocation.Sqlite(path)));
         Assert.Contains(path, e.Message);
     }
+
+    [Fact]
+    public void TakeReadyAndTopUp_KeepAtMostTheWindowQueuedPerQueue()
+    {
+        using var f = new StoreFixture();
+        var id = f.Submit(StoreFixture.Plan("exp", 1, 2, 3, 4, 5, 6, 7)).ExperimentId;
+        var parent = f.Store.TakeReady(id, perQueueWindow: 3).Single().Hash;
+        f.Store.Claim(parent, "w", Stale);
+        f.Store.Succeed(parent, "w", "/tmp/p", 1, 0.1); // its 7 children become ready (dependents bypass the window)
+        f.Store.Retry(id, failedOnly: false);
+        using (var db = f.Store.NewContext())
+            db.Stages.Where(s => s.Type == "child").ExecuteUpdate(u => u.SetProperty(s => s.Status, StageStatus.Pending));
+
+        var first = f.Store.TakeReady(id, perQueueWindow: 3);
+        Assert.Equal(3, first.Count);
+        Assert.Empty(f.Store.TopUp(perQueueWindow: 3));
+
+        f.Store.Claim(first[0].Hash, "w", Stale); // one leaves Queued for Running
+        Assert.Single(f.Store.TopUp(perQueueWindow: 3));
+        Assert.Equal(3, f.Store.StagesOf(id).Count(s => s.Status == StageStatus.Queued));
+    }
 }
