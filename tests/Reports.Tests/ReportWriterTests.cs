@@ -49,7 +49,7 @@ public sealed class ReportWriterTests
             .Where(f => f.EndsWith(".svg", StringComparison.Ordinal) || f.EndsWith(".html", StringComparison.Ordinal)
                 || f.EndsWith(".md", StringComparison.Ordinal) || f.EndsWith(".tex", StringComparison.Ordinal) || f.EndsWith(".csv", StringComparison.Ordinal))
             .ToArray();
-        Assert.True(files.Length > 20);
+        Assert.True(files.Length >= 14, $"{files.Length} files");
         Assert.All(files, f => Assert.True(File.ReadAllBytes(Path.Combine(a.Path, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b.Path, f))), f));
     }
 
