@@ -12,7 +12,13 @@ public static class AblationSummarizer
     public static IReadOnlyList<string> Check(ExperimentResults results, ReportOptions options)
     {
         var finished = FinishedRuns(results);
-        return MetricSelection.Check(results, options, AvailableMetrics(finished), finished.Count > 0);
+        var problems = MetricSelection.Check(results, options, AvailableMetrics(finished), finished.Count > 0).ToList();
+        if (!(options.ConfidenceLevel is > 0 and < 1))
+        {
+            problems.Add($"confidence level {options.ConfidenceLevel} is not between 0 and 1 (exclusive); use e.g. 0.95 for 95% intervals");
+        }
+
+        return problems;
     }
 
     /// <summary>Summarises the succeeded runs. Zero finished runs give a summary with no cells, not an error.</summary>
@@ -156,8 +162,9 @@ public static class AblationSummarizer
         var metrics = new Dictionary<string, CellMetric>();
         foreach (var name in metricNames)
         {
+            // A non-finite final value (a diverged run that still reported) is no measurement: left out, not averaged in.
             var perSeed = group.Runs
-                .Where(r => r.Metrics.ContainsKey(name))
+                .Where(r => r.Metrics.TryGetValue(name, out var v) && double.IsFinite(v))
                 .GroupBy(r => r.Seed)
                 .OrderBy(g => g.Key)
                 .Select(g => new SeedValue(g.Key, g.Average(r => r.Metrics[name])))
