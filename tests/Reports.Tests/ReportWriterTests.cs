@@ -54,6 +54,19 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void Write_OverAnOlderReport_RemovesFiguresItNoLongerDraws()
+    {
+        using var dir = new TempDir();
+        ReportWriter.Write(SampleResults.FullGrid(), dir.Path);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "figures", "captions.svg")));
+
+        ReportWriter.Write(SampleResults.OneAtATime(), dir.Path);
+
+        Assert.False(File.Exists(Path.Combine(dir.Path, "figures", "captions.svg")));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "figures", "bars_student_kd_scale.svg")));
+    }
+
+    [Fact]
     public void Write_OneAtATime_Succeeds()
     {
         using var dir = new TempDir();
