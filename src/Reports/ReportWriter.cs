@@ -72,6 +72,7 @@ public static class ReportWriter
             }
         }
 
+        RemoveStaleFigures(outputDir, files);
         var runsTable = ResultsTable.Build(results);
         Text("results.csv", runsTable.ToCsv());
         await AtomicFile.WriteAsync(Path.Combine(outputDir, "results.parquet"), s => runsTable.WriteParquetAsync(s));
@@ -81,5 +82,25 @@ public static class ReportWriter
         var links = files.Where(f => !f.StartsWith("figures/", StringComparison.Ordinal)).ToArray();
         Text("index.html", HtmlReport.Render(summary, results, tableHtml, figures, links));
         return new ReportOutcome(summary, files, []);
+    }
+
+    /// <summary>A figure from an earlier report of this folder that this one no longer draws would mislead: remove it.</summary>
+    private static void RemoveStaleFigures(string outputDir, IReadOnlyCollection<string> written)
+    {
+        string dir = Path.Combine(outputDir, "figures");
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+
+        var keep = written.ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(dir))
+        {
+            string ext = Path.GetExtension(file);
+            if ((ext == ".png" || ext == ".svg") && !keep.Contains($"figures/{Path.GetFileName(file)}"))
+            {
+                File.Delete(file);
+            }
+        }
     }
 }

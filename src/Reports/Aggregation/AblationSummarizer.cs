@@ -12,7 +12,13 @@ public static class AblationSummarizer
     public static IReadOnlyList<string> Check(ExperimentResults results, ReportOptions options)
     {
         var finished = FinishedRuns(results);
-        return MetricSelection.Check(results, options, AvailableMetrics(finished), finished.Count > 0);
+        var problems = MetricSelection.Check(results, options, AvailableMetrics(finished), finished.Count > 0).ToList();
+        if (!(options.ConfidenceLevel is > 0 and < 1))
+        {
+            problems.Add($"confidence level {options.ConfidenceLevel} is not between 0 and 1 (exclusive); use e.g. 0.95 for 95% intervals");
+        }
+
+        return problems;
     }
 
     /// <summary>Summarises the succeeded runs. Zero finished runs give a summary with no cells, not an error.</summary>
@@ -47,7 +53,7 @@ public static class AblationSummarizer
         {
             foreach (var metric in statsNames)
             {
-                AddComparisons(cells, b, metric);
+                BaselineComparisons.Add(cells, b, metric);
             }
         }
 
@@ -57,7 +63,7 @@ public static class AblationSummarizer
             results.Runs.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()));
         return new AblationSummary(
             results.Experiment, results.Description, results.Design, axes, metrics, cells, baseline, counts,
-            available, Marginals(metrics, axes, cells, baseline, level), level);
+            available, MarginalEffects.Of(metrics, axes, cells, baseline, level), level);
     }
 
     internal static bool IsSucceeded(RunResult run) => string.Equals(run.Status, Succeeded, StringComparison.OrdinalIgnoreCase);
@@ -156,8 +162,9 @@ public static class AblationSummarizer
         var metrics = new Dictionary<string, CellMetric>();
         foreach (var name in metricNames)
         {
+            // A non-finite final value (a diverged run that still reported) is no measurement: left out, not averaged in.
             var perSeed = group.Runs
-                .Where(r => r.Metrics.ContainsKey(name))
+                .Where(r => r.Metrics.TryGetValue(name, out var v) && double.IsFinite(v))
                 .GroupBy(r => r.Seed)
                 .OrderBy(g => g.Key)
                 .Select(g => new SeedValue(g.Key, g.Average(r => r.Metrics[name])))
@@ -171,69 +178,5 @@ public static class AblationSummarizer
         var seeds = group.Runs.Select(r => r.Seed).Distinct().Order().ToArray();
         var runIds = group.Runs.Select(r => r.RunId).ToArray();
         return new CellSummary(index, label, change, values, numeric, baseline == index, seeds, runIds, metrics);
-    }
-
-    private static void AddComparisons(List<CellSummary> cells, int baseline, string metric)
-    {
-        if (!cells[baseline].Metrics.TryGetValue(metric, out var baseMetric))
-        {
-            return;
-        }
-
-        var baseBySeed = baseMetric.Values.ToDictionary(v => v.Seed, v => v.Value);
-        var compared = new List<(int Cell, double Delta, PairedTestResult Test)>();
-        foreach (var cell in cells)
-        {
-            if (cell.Index == baseline || !cell.Metrics.TryGetValue(metric, out var m))
-            {
-                continue;
-            }
-
-            var shared = m.Values.Where(v => baseBySeed.ContainsKey(v.Seed)).ToArray();
-            var test = PairedTTest.Run(shared.Select(v => v.Value).ToArray(), shared.Select(v => baseBySeed[v.Seed]).ToArray());
-            compared.Add((cell.Index, m.Stats.Mean - baseMetric.Stats.Mean, test));
-        }
-
-        var holm = HolmCorrection.Adjust(compared.Select(c => c.Test.P).ToArray());
-        for (int i = 0; i < compared.Count; i++)
-        {
-            var (index, delta, test) = compared[i];
-            var cell = cells[index];
-            var updated = new Dictionary<string, CellMetric>(cell.Metrics)
-            {
-                [metric] = cell.Metrics[metric] with { VsBaseline = new BaselineComparison(delta, test, holm[i]) },
-            };
-            cells[index] = cell with { Metrics = updated };
-        }
-    }
-
-    private static MarginalEffect[] Marginals(
-        IReadOnlyList<MetricInfo> metrics, IReadOnlyList<AxisInfo> axes, IReadOnlyList<CellSummary> cells, int? baseline, double level)
-    {
-        var list = new List<MarginalEffect>();
-        foreach (var metric in metrics)
-        {
-            foreach (var axis in axes)
-            {
-                foreach (var value in axis.Values)
-                {
-                    var matching = cells.Where(c => c.Values[axis.Key] == value).ToArray();
-                    SampleStats? atBaseline = null;
-                    if (baseline is { } b)
-                    {
-                        var baseCell = cells[b];
-                        var held = matching.FirstOrDefault(c => axes.All(o => o.Key == axis.Key || c.Values[o.Key] == baseCell.Values[o.Key]));
-                        if (held is not null && held.Metrics.TryGetValue(metric.Name, out var hm))
-                        {
-                            atBaseline = hm.Stats;
-                        }
-                    }
-
-                    list.Add(new MarginalEffect(metric.Name, axis.Key, value, SeedAveraging.Of(matching, metric.Name, level), atBaseline));
-                }
-            }
-        }
-
-        return list.ToArray();
     }
 }

@@ -24,6 +24,8 @@ internal sealed class ColumnTable(int rowCount)
 
     public void AddInteger(string name, long[] values) => Add(name, values, values.Length);
 
+    public void AddBool(string name, bool[] values) => Add(name, values, values.Length);
+
     private void Add(string name, object values, int length)
     {
         if (length != RowCount)
@@ -52,6 +54,7 @@ internal sealed class ColumnTable(int rowCount)
                     string?[] s => Csv.Quote(s[r] ?? ""),
                     double?[] d => d[r] is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "",
                     long[] l => l[r].ToString(CultureInfo.InvariantCulture),
+                    bool[] b => b[r] ? "true" : "false",
                     _ => throw new InvalidOperationException("unknown column kind"),
                 });
             }
@@ -69,6 +72,7 @@ internal sealed class ColumnTable(int rowCount)
             string?[] => (DataField)new DataField<string>(c.Name, true),
             double?[] => new DataField<double?>(c.Name),
             long[] => new DataField<long>(c.Name),
+            bool[] => new DataField<bool>(c.Name),
             _ => throw new InvalidOperationException("unknown column kind"),
         }).ToArray();
         var schema = new ParquetSchema(fields);
@@ -89,6 +93,9 @@ internal sealed class ColumnTable(int rowCount)
                         break;
                     case long[] l:
                         await group.WriteAsync(fields[c], new ReadOnlyMemory<long>(l, start, count));
+                        break;
+                    case bool[] b:
+                        await group.WriteAsync(fields[c], new ReadOnlyMemory<bool>(b, start, count));
                         break;
                 }
             }

@@ -18,7 +18,7 @@ internal static class ResultsTable
         table.AddText("cell", runs.Select(r => (string?)CellLabel(results, r)).ToArray());
         table.AddInteger("seed", runs.Select(r => r.Seed).ToArray());
         table.AddText("status", runs.Select(r => (string?)r.Status).ToArray());
-        table.AddText("is_baseline", runs.Select(r => (string?)(r.IsBaseline ? "true" : "false")).ToArray());
+        table.AddBool("is_baseline", runs.Select(r => r.IsBaseline).ToArray());
 
         var paramKeys = results.AxisKeys
             .Concat(runs.SelectMany(r => r.Params.Keys).Distinct().Where(k => !results.AxisKeys.Contains(k)).Order(StringComparer.Ordinal))

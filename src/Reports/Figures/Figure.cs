@@ -10,4 +10,4 @@ internal sealed record Figure(string Name, string Title, string Caption, Plot Pl
 }
 
 /// <summary>A rendered figure. SVG is deterministic (same input, same bytes) so reports diff cleanly.</summary>
-public sealed record RenderedFigure(string Name, string Title, string Caption, string? Svg, byte[]? Png);
+internal sealed record RenderedFigure(string Name, string Title, string Caption, string? Svg, byte[]? Png);

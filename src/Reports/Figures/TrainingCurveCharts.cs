@@ -34,6 +34,7 @@ internal static class TrainingCurveCharts
                     .Select(id => runs[id].Curves.GetValueOrDefault(name))
                     .Where(c => c is { Count: > 0 })
                     .SelectMany(c => c!)
+                    .Where(p => double.IsFinite(p.Value))
                     .GroupBy(p => p.Step)
                     .OrderBy(g => g.Key)
                     .Select(g => (Step: (double)g.Key, S: SampleStats.Of(g.Select(p => p.Value).ToArray(), summary.ConfidenceLevel)))

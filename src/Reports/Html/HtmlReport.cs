@@ -202,7 +202,7 @@ internal static class HtmlReport
         table { border-collapse: collapse; margin: 1em 0; font-size: .92em; }
         th, td { padding: .3em .7em; border-bottom: 1px solid #e5e5e5; text-align: left; vertical-align: top; }
         thead th { border-bottom: 2px solid #444; } th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
-        table.ablation caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: .4em; }
+        caption { caption-side: top; text-align: left; padding-bottom: .4em; } table.ablation caption { font-weight: bold; }
         table.ablation tfoot td { font-size: .85em; color: #555; border-bottom: none; padding-top: .6em; }
         tr.baseline td { background: #f5f8ff; } tr.unfinished td { color: #999; }
         figure { margin: 1.5em 0; } figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }

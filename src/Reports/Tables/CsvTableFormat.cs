@@ -4,8 +4,9 @@ using System.Text;
 namespace Ablations.Reports.Tables;
 
 /// <summary>
-/// Machine-readable: full-precision numbers (round-trip), one column per statistic
-/// (<c>metric.mean</c>, <c>metric.std</c>, …), empty fields for missing values. RFC 4180 quoting.
+/// Machine-readable: numbers to 12 significant digits, one column per statistic (<c>metric.mean</c>,
+/// <c>metric.std</c>, …, <c>metric.best</c>), empty fields for missing values, plus <c>metric.display</c> with the
+/// paper-style text (mean ± std (n); Δ with significance mark). RFC 4180 quoting.
 /// </summary>
 internal sealed class CsvTableFormat : ITableFormat
 {
@@ -24,14 +25,16 @@ internal sealed class CsvTableFormat : ITableFormat
             }
 
             header.Add($"{m.Name}.best");
+            header.Add($"{m.Name}.display");
         }
 
         Line(sb, header);
         foreach (var row in table.Rows)
         {
             var fields = new List<string>(row.Labels) { row.IsBaseline ? "true" : "false" };
-            foreach (var c in row.Cells)
+            for (int i = 0; i < row.Cells.Count; i++)
             {
+                var c = row.Cells[i];
                 fields.AddRange([TableNumbers.Raw(c.Mean), TableNumbers.Raw(c.Std), c.N.ToString(CultureInfo.InvariantCulture),
                     TableNumbers.Raw(c.CiLow), TableNumbers.Raw(c.CiHigh)]);
                 if (table.HasBaseline)
@@ -40,12 +43,20 @@ internal sealed class CsvTableFormat : ITableFormat
                 }
 
                 fields.Add(c.IsBest ? "true" : "false");
+                fields.Add(Display(c, table.Metrics[i].Decimals, table.HasBaseline));
             }
 
             Line(sb, fields);
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>The paper-style text of the cell: "0.510 ± 0.010 (3)", then Δ and its significance mark when compared.</summary>
+    private static string Display(TableCell c, int decimals, bool hasBaseline)
+    {
+        string text = TableNumbers.MeanStd(c, decimals, "±");
+        return hasBaseline && c.Delta is { } d ? $"{text}; Δ {TableNumbers.Signed(d, decimals)}{c.Mark}" : text;
     }
 
     private static void Line(StringBuilder sb, IEnumerable<string> fields) => sb.AppendJoin(',', fields.Select(Csv.Quote)).Append('\n');

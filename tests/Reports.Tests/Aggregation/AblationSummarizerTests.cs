@@ -125,4 +125,19 @@ public sealed class AblationSummarizerTests
     [InlineData("true", "true")]
     [InlineData("\"coca\"", "coca")]
     public void ParamText_Format_ReadsPlainly(string json, string expected) => Assert.Equal(expected, ParamText.Format(JsonNode.Parse(json)));
+
+    [Fact]
+    public void Summarize_NonFiniteMetric_LeftOut()
+    {
+        var results = SampleResults.OneAtATime();
+        var runs = results.Runs.ToArray();
+        runs[0] = runs[0] with { Metrics = new Dictionary<string, double> { ["zeroshot_avg"] = double.NaN, ["retrieval_i2t_r1"] = 0.3 } };
+        var s = AblationSummarizer.Summarize(results with { Runs = runs }, ReportOptions.Default);
+        Assert.Equal(2, s.Cells[0].Metrics["zeroshot_avg"].Stats.N);
+        Assert.Equal(0.515, s.Cells[0].Metrics["zeroshot_avg"].Stats.Mean, 12);
+    }
+
+    [Fact]
+    public void Check_BadConfidenceLevel_Reported() =>
+        Assert.Contains(AblationSummarizer.Check(SampleResults.OneAtATime(), new ReportOptions { ConfidenceLevel = 95 }), e => e.Contains("confidence level 95"));
 }

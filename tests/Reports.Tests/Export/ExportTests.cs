@@ -34,7 +34,12 @@ public sealed class ExportTests
         var zeroshot = new double?[16];
         await group.ReadAsync<double>(fields[8], zeroshot.AsMemory());
 
+        var baseline = new bool[16];
+        await group.ReadAsync(fields[4], baseline.AsMemory());
+
         Assert.Equal("r0s0", ids[0]);
+        Assert.True(baseline[0]);
+        Assert.False(baseline[3]);
         Assert.Equal(2, seeds[2]);
         Assert.Equal("t_a+t_b", teachers[0]);
         Assert.Equal("none", teachers[6]);
