@@ -1,0 +1,36 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Ablations.Runner.Modeling;
+
+/// <summary>
+/// Small CNN image tower: per stage conv3×3 → GroupNorm → GELU → max-pool 2. The last feature map is pooled to
+/// 4×4 and flattened (not globally averaged) so the embedding keeps where things are (the position task).
+/// </summary>
+internal sealed class CnnEncoder : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential features;
+    private readonly AdaptiveAvgPool2d pool;
+    private readonly Linear head;
+
+    public CnnEncoder(int[] widths, int outDim) : base(nameof(CnnEncoder))
+    {
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        var inCh = 3;
+        for (var i = 0; i < widths.Length; i++)
+        {
+            layers.Add(($"conv{i}", nn.Conv2d(inCh, widths[i], 3, padding: 1)));
+            layers.Add(($"norm{i}", nn.GroupNorm(Math.Min(8, widths[i]), widths[i])));
+            layers.Add(($"act{i}", nn.GELU()));
+            layers.Add(($"pool{i}", nn.MaxPool2d(2)));
+            inCh = widths[i];
+        }
+        features = nn.Sequential(layers);
+        pool = nn.AdaptiveAvgPool2d(4);
+        head = nn.Linear(inCh * 16, outDim);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor images) => head.forward(pool.forward(features.forward(images)).flatten(1));
+}
