@@ -72,7 +72,7 @@ internal static class ParquetTable
             using var rg = reader.OpenRowGroupReader(g);
             total += rg.RowCount;
         }
-        var result = fields.ToDictionary(f => f.Name, f => Array.CreateInstance(f.ClrType, total));
+        var result = fields.ToDictionary(f => f.Name, f => Array.CreateInstance(ClrArrayType(f.ClrType), total));
         var offset = 0;
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
@@ -96,6 +96,10 @@ internal static class ParquetTable
         }
         return result;
     }
+
+    /// <summary>Parquet.Net 6 reports binary and text columns as ReadOnlyMemory of byte / char; we hold byte[] and string.</summary>
+    private static Type ClrArrayType(Type t) =>
+        t == typeof(ReadOnlyMemory<byte>) ? typeof(byte[]) : t == typeof(ReadOnlyMemory<char>) ? typeof(string) : t;
 
     /// <summary>Reads every part-*.parquet of a directory in order and concatenates columns.</summary>
     public static Dictionary<string, Array> ReadDirectory(string dir, IReadOnlyCollection<string>? only = null)

@@ -21,7 +21,7 @@ internal sealed class CnnEncoder : nn.Module<Tensor, Tensor>
         for (var i = 0; i < widths.Length; i++)
         {
             layers.Add(($"conv{i}", nn.Conv2d(inCh, widths[i], 3, padding: 1)));
-            layers.Add(($"norm{i}", nn.GroupNorm(Math.Min(8, widths[i]), widths[i])));
+            layers.Add(($"norm{i}", GroupNorm(Math.Min(8, widths[i]), widths[i])));
             layers.Add(($"act{i}", nn.GELU()));
             layers.Add(($"pool{i}", nn.MaxPool2d(2)));
             inCh = widths[i];
@@ -30,6 +30,21 @@ internal sealed class CnnEncoder : nn.Module<Tensor, Tensor>
         pool = nn.AdaptiveAvgPool2d(4);
         head = nn.Linear(inCh * 16, outDim);
         RegisterComponents();
+    }
+
+    /// <summary>
+    /// TorchSharp 0.107's GroupNorm leaves its affine parameters uninitialised (observed here: values like 1e37
+    /// and flaky NaN), so they are set to the documented defaults, weight 1 and bias 0.
+    /// </summary>
+    private static GroupNorm GroupNorm(int groups, int channels)
+    {
+        var norm = nn.GroupNorm(groups, channels);
+        using (no_grad())
+        {
+            norm.weight!.fill_(1);
+            norm.bias!.zero_();
+        }
+        return norm;
     }
 
     public override Tensor forward(Tensor images) => head.forward(pool.forward(features.forward(images)).flatten(1));
