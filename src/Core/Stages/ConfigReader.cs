@@ -43,7 +43,7 @@ internal sealed class ConfigReader
     {
         var node = Raw(key);
         if (node is null) return fallback;
-        if (node is JsonValue v && v.TryGetValue<double>(out var d) && double.IsFinite(d))
+        if (TryNumber(node, out var d) && double.IsFinite(d))
         {
             if (d < min || d > max) Error(key, $"{d} is out of range [{min}, {max}]");
             return d;
@@ -62,7 +62,7 @@ internal sealed class ConfigReader
     {
         var node = Raw(key);
         if (node is null) return fallback;
-        if (node is JsonValue v && v.TryGetValue<double>(out var d) && Math.Abs(d - Math.Round(d)) < 1e-9)
+        if (TryNumber(node, out var d) && Math.Abs(d - Math.Round(d)) < 1e-9)
         {
             var l = (long)Math.Round(d);
             if (l < min || l > max) Error(key, $"{l} is out of range [{min}, {max}]");
@@ -70,6 +70,14 @@ internal sealed class ConfigReader
         }
         Error(key, $"expected an integer, got {node.ToJsonString()}");
         return fallback;
+    }
+
+    /// <summary>A JSON number however it was built (parsed text, or a JsonValue holding an int, long or double).</summary>
+    public static bool TryNumber(JsonNode? node, out double value)
+    {
+        value = 0;
+        return node is JsonValue v && v.GetValueKind() == JsonValueKind.Number &&
+               double.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value);
     }
 
     public bool Bool(string key, bool fallback)

@@ -33,7 +33,7 @@ internal static class CaptionWriter
     private const string TemplateWords =
         "a an the of on in at with and next to there is are shapes objects shape object photo image picture showing " +
         "background corner side single something coloured colored drawn some its it has sits near above below one " +
-        "plus together scene containing shows";
+        "plus together scene containing shows like thing with";
 
     /// <summary>A short correct caption about the main object (and sometimes the others).</summary>
     public static string Clean(Scene s, Rng rng)

@@ -48,16 +48,26 @@ internal static class SceneRenderer
         int x0 = Math.Max(0, (int)Math.Floor(o.X * size - r - 1)), x1 = Math.Min(size - 1, (int)Math.Ceiling(o.X * size + r + 1));
         int y0 = Math.Max(0, (int)Math.Floor(o.Y * size - r - 1)), y1 = Math.Min(size - 1, (int)Math.Ceiling(o.Y * size + r + 1));
         double cos = Math.Cos(o.Rotation), sin = Math.Sin(o.Rotation);
+        bool At(double sx, double sy)
+        {
+            var px = (sx - o.X * size) / r;
+            var py = (sy - o.Y * size) / r;
+            return Inside(o.Shape, px * cos + py * sin, -px * sin + py * cos);
+        }
         for (var y = y0; y <= y1; y++)
         for (var x = x0; x <= x1; x++)
         {
-            var hits = 0;
-            for (var sy = 0; sy < Sub; sy++)
-            for (var sx = 0; sx < Sub; sx++)
+            // corners and centre agree → the pixel is fully in or out; only edge pixels are supersampled
+            var centre = At(x + 0.5, y + 0.5);
+            int hits;
+            if (centre == At(x, y) && centre == At(x + 1, y) && centre == At(x, y + 1) && centre == At(x + 1, y + 1))
+                hits = centre ? Sub * Sub : 0;
+            else
             {
-                var px = (x + (sx + 0.5) / Sub - o.X * size) / r;
-                var py = (y + (sy + 0.5) / Sub - o.Y * size) / r;
-                if (Inside(o.Shape, px * cos + py * sin, -px * sin + py * cos)) hits++;
+                hits = 0;
+                for (var sy = 0; sy < Sub; sy++)
+                for (var sx = 0; sx < Sub; sx++)
+                    if (At(x + (sx + 0.5) / Sub, y + (sy + 0.5) / Sub)) hits++;
             }
             if (hits == 0) continue;
             var a = hits / (float)(Sub * Sub);
@@ -69,20 +79,22 @@ internal static class SceneRenderer
     /// <summary>Shape membership in unit coordinates (the shape fits the unit disc).</summary>
     public static bool Inside(int shape, double u, double v)
     {
-        var r = Math.Sqrt(u * u + v * v);
-        var theta = Math.Atan2(v, u) + Math.PI / 2; // polygons point up
+        var r2 = u * u + v * v;
+        if (r2 > 1) return false; // every shape fits the unit disc
+        double R() => Math.Sqrt(r2);
+        double Theta() => Math.Atan2(v, u) + Math.PI / 2; // polygons point up
         return shape switch
         {
-            0 => r <= 1,
+            0 => true,
             1 => Math.Max(Math.Abs(u), Math.Abs(v)) <= 0.78,
-            2 => r <= Polygon(3, theta) ,
+            2 => R() <= Polygon(3, Theta()),
             3 => Math.Abs(u) + Math.Abs(v) <= 1,
-            4 => r <= Star(theta),
+            4 => R() <= Star(Theta()),
             5 => (Math.Abs(u) <= 0.3 && Math.Abs(v) <= 0.95) || (Math.Abs(v) <= 0.3 && Math.Abs(u) <= 0.95),
-            6 => r <= 1 && r >= 0.55,
-            7 => r <= Polygon(6, theta),
-            8 => r <= Polygon(5, theta),
-            9 => r <= 1 && ((u - 0.45) * (u - 0.45) + v * v) > 0.7,
+            6 => r2 >= 0.55 * 0.55,
+            7 => R() <= Polygon(6, Theta()),
+            8 => R() <= Polygon(5, Theta()),
+            9 => ((u - 0.45) * (u - 0.45) + v * v) > 0.7,
             _ => throw new ArgumentOutOfRangeException(nameof(shape)),
         };
     }
