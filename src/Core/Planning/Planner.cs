@@ -30,9 +30,10 @@ public static partial class Planner
                 {
                     chain = pipeline.Build(spec, runParams, runConfig, seed);
                 }
-                catch (PlanningException e)
+                catch (Exception e) when (e is PlanningException or Stages.StageConfigException)
                 {
-                    foreach (var p in e.Problems)
+                    var found = e is PlanningException pe ? pe.Problems : ((Stages.StageConfigException)e).Errors;
+                    foreach (var p in found)
                         if (!problems.Contains(p)) problems.Add(p);
                     continue;
                 }

@@ -28,7 +28,7 @@ public sealed class RunnerHost : IDisposable
         _store = ResultsStore.Open(workspace.Store);
         storage ??= JobStorageFactory.Create(workspace);
         _enqueuer = new StageEnqueuer(storage, _store);
-        Host = new StageExecutionHost(workspace, _store, _enqueuer, executors ?? StageCatalog.All(), settings);
+        Host = new StageExecutionHost(workspace, _store, _enqueuer, executors ?? StageCatalog.All, settings);
         _enqueuer.EnqueueAll(_store.RequeueAbandoned(settings.StaleAfter, WorkerId.IsDeadOnThisHost));
         _enqueuer.EnqueueAll(_store.TopUp());
         _server = new BackgroundJobServer(new BackgroundJobServerOptions

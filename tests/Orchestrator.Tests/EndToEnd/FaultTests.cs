@@ -63,7 +63,7 @@ public sealed class FaultTests
         enqueuer.Enqueue(new ReadyStage(hash, "default"));
         enqueuer.Enqueue(new ReadyStage(hash, "default"));
 
-        using (new RunnerHost(workspace, new RunnerSettings { Devices = ["cpu", "cpu", "cpu"] }, StageCatalog.All(), storage))
+        using (new RunnerHost(workspace, new RunnerSettings { Devices = ["cpu", "cpu", "cpu"] }, StageCatalog.All, storage))
         {
             Ablate.WaitUntil(() => store.StagesOf(submitted.Stored.ExperimentId).Single().Status == StageStatus.Succeeded, Patience, "the stage");
             Thread.Sleep(1500); // let the duplicate jobs be picked up too

@@ -1,0 +1,120 @@
+using Ablations.Runner.Data;
+using Ablations.Runner.Modeling;
+using static TorchSharp.torch;
+
+namespace Ablations.Runner.Training;
+
+/// <summary>
+/// A student step per METHOD.md §3: per image one stored augmentation (uniformly, or epoch mod N when
+/// sequential) replayed from its parameters — the teachers' image targets are the embeddings stored for that
+/// index; one synthetic caption by picking a captioner of the mix uniformly, then one of its captions
+/// uniformly; the loss on (image, GT caption) plus the loss on (same image, synthetic caption).
+/// </summary>
+internal sealed class ReinforcedTrainingTask : ITrainingTask
+{
+    private readonly ClipModel _model;
+    private readonly ReinforcedBatchSource _src;
+    private readonly ITextTokenizer _tok;
+    private readonly long _seed;
+    private readonly int _size;
+    private readonly double _lambda;
+    private readonly bool _sequential;
+    private readonly double _gtReplace;
+    private readonly Device _device;
+    private readonly Tensor[] _teacherImage;  // per teacher [N*Augs, D]
+    private readonly Tensor[] _teacherGt;     // per teacher [N, D]
+    private readonly Tensor[] _teacherSyn;    // per teacher [N*cols, D], columns as in the source's mix layout
+
+    public ReinforcedTrainingTask(ClipModel model, ReinforcedBatchSource src, ITextTokenizer tok, int batchSize, long seed,
+        int imageSize, double lambda, bool sequential, double gtReplaceProb, Device device)
+    {
+        _model = model;
+        _src = src;
+        _tok = tok;
+        BatchSize = Math.Min(batchSize, src.Pixels.Length);
+        _seed = seed;
+        _size = imageSize;
+        _lambda = lambda;
+        _sequential = sequential;
+        _gtReplace = gtReplaceProb;
+        _device = device;
+        var n = src.Pixels.Length;
+        _teacherImage = src.Teachers.Select(t => tensor(t.Set.Image, [n * t.Set.Augs, t.Set.Dim], device: device)).ToArray();
+        _teacherGt = src.Teachers.Select(t => tensor(t.Set.Gt, [n, t.Set.Dim], device: device)).ToArray();
+        _teacherSyn = src.Teachers.Select(t => SynTensor(t.Set, src.CaptionMix, src.PerCaptioner, n, device)).ToArray();
+    }
+
+    public nn.Module Model => _model;
+    public int BatchSize { get; }
+
+    public (Tensor Loss, IReadOnlyDictionary<string, Tensor> Extras) Step(long step)
+    {
+        var n = _src.Pixels.Length;
+        var rows = Batches.StepRows(_seed, step, n, BatchSize);
+        var epoch = step / Math.Max(1, n / BatchSize);
+        var b = rows.Length;
+        var aug = new int[b];
+        var synCol = new int[b];
+        var gtText = new string[b];
+        var synText = new string[b];
+        var cols = _src.CaptionMix.Count * _src.PerCaptioner;
+        for (var k = 0; k < b; k++)
+        {
+            var rng = Rng.For(_seed, 0x5e1ec7, step, k);
+            aug[k] = _sequential ? (int)(epoch % _src.AugsUsed) : rng.Next(_src.AugsUsed);
+            gtText[k] = _src.GtCaptions[rows[k]];
+            if (cols == 0) continue;
+            var captioner = rng.Next(_src.CaptionMix.Count);
+            var j = _sequential ? (int)(epoch % _src.PerCaptioner) : rng.Next(_src.PerCaptioner);
+            synCol[k] = captioner * _src.PerCaptioner + j;
+            synText[k] = _src.Synthetic[rows[k]][synCol[k]];
+            if (_gtReplace > 0 && rng.NextDouble() < _gtReplace)
+                gtText[k] = _src.Synthetic[rows[k]][rng.Next(cols)];
+        }
+
+        var images = Batches.Images(_src.Pixels, rows, _size, _device, k => _src.Augmentations[rows[k]][aug[k]]);
+        var scale = _model.Scale();
+        var imageEmb = _model.EncodeImage(images);
+        var rowIdx = tensor(rows.Select(r => (long)r).ToArray(), device: _device);
+
+        var gtTargets = new List<TeacherTargets>();
+        for (var t = 0; t < _src.Teachers.Count; t++)
+        {
+            var augs = _src.Teachers[t].Set.Augs;
+            var imgIdx = tensor(rows.Select((r, k) => (long)r * augs + aug[k]).ToArray(), device: _device);
+            gtTargets.Add(new TeacherTargets(_teacherImage[t].index_select(0, imgIdx), _teacherGt[t].index_select(0, rowIdx), _src.Teachers[t].Scale));
+        }
+        var gtParts = ReinforcedKdLoss.Compute(imageEmb, _model.EncodeText(Batches.Tokens(_tok, gtText, _device)), scale, gtTargets, _lambda);
+        var total = gtParts.Total;
+        var clip = gtParts.Clip;
+        var kd = gtParts.Kd;
+
+        if (cols > 0)
+        {
+            var synIdx = tensor(rows.Select((r, k) => (long)r * cols + synCol[k]).ToArray(), device: _device);
+            var synTargets = gtTargets.Select((g, t) => g with { Text = _teacherSyn[t].index_select(0, synIdx) }).ToList();
+            var synParts = ReinforcedKdLoss.Compute(imageEmb, _model.EncodeText(Batches.Tokens(_tok, synText, _device)), scale, synTargets, _lambda);
+            total = total + synParts.Total;
+            clip = clip + synParts.Clip;
+            kd = kd + synParts.Kd;
+        }
+        return (total, new Dictionary<string, Tensor> { ["loss_clip"] = clip, ["loss_kd"] = kd, ["logit_scale"] = scale });
+    }
+
+    /// <summary>[N*cols, D] in the mix layout: column c of row r is this teacher's embedding of caption (CaptionMix[c / per], c % per).</summary>
+    private static Tensor SynTensor(Data.Reinforced.TeacherTargetSet set, IReadOnlyList<string> mix, int per, int n, Device device)
+    {
+        var cols = mix.Count * per;
+        if (cols == 0) return zeros(1, set.Dim, device: device);
+        var data = new float[(long)n * cols * set.Dim];
+        for (var c = 0; c < cols; c++)
+        {
+            if (!set.Synthetic.TryGetValue(mix[c / per], out var syn))
+                throw new InvalidDataException($"teacher targets have no captions '{mix[c / per]}' (have: {string.Join(", ", set.Synthetic.Keys)})");
+            var j = c % per;
+            for (var r = 0; r < n; r++)
+                Array.Copy(syn.Data, ((long)r * syn.PerImage + j) * set.Dim, data, ((long)r * cols + c) * set.Dim, set.Dim);
+        }
+        return tensor(data, [n * cols, set.Dim], device: device);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Ablations.Core.Execution;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Ablations.Runner.Training;
+
+/// <summary>
+/// The training loop: AdamW with explicit decoupled weight decay (matrices and convolutions only; norms,
+/// biases, embeddings of position and the logit scale are not decayed, as in CLIP), linear warmup + cosine,
+/// global-norm gradient clipping, one dispose scope per step, NaN/Inf → <see cref="FailureKind.Diverged"/>,
+/// cancellation honoured between steps, and checkpoints (weights + optimiser state + step) written atomically
+/// to the scratch directory so a killed stage resumes exactly where the last checkpoint left it.
+/// </summary>
+internal static class Trainer
+{
+    private const string StateFile = "trainer.json";
+
+    /// <returns>Mean loss of the last logged window.</returns>
+    public static double Run(ITrainingTask task, TrainerOptions o, IMetricSink metrics, Action<double, string?> progress, TextWriter log, CancellationToken cancel)
+    {
+        var model = task.Model;
+        var s = o.Schedule;
+        var decay = model.parameters().Where(p => p.dim() >= 2).ToList();
+        var noDecay = model.parameters().Where(p => p.dim() < 2).ToList();
+        using var optimizer = optim.AdamW(
+            [new AdamW.ParamGroup(decay, new AdamW.Options { weight_decay = s.WeightDecay }),
+             new AdamW.ParamGroup(noDecay, new AdamW.Options { weight_decay = 0 })],
+            lr: s.LearningRate, weight_decay: s.WeightDecay);
+        var warmup = (long)Math.Round(o.TotalSteps * s.WarmupFraction);
+        var start = TryResume(o, model, optimizer, log);
+        model.train();
+
+        var lastLoss = double.NaN;
+        var window = new Dictionary<string, double>();
+        var windowSteps = 0;
+        var clock = Stopwatch.StartNew();
+        for (var step = start; step < o.TotalSteps; step++)
+        {
+            if (cancel.IsCancellationRequested)
+            {
+                SaveCheckpoint(o, model, optimizer, step);
+                throw new StageFailedException(FailureKind.Cancelled, $"cancelled at step {step}/{o.TotalSteps}");
+            }
+            var lr = LearningRateSchedule.At(step, o.TotalSteps, warmup, s.LearningRate);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+
+            using (NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                var (loss, extras) = task.Step(step);
+                var value = loss.item<float>();
+                if (!float.IsFinite(value))
+                    throw new StageFailedException(FailureKind.Diverged, $"{o.MetricPrefix}loss is {value} at step {step} (lr {lr:g3})");
+                loss.backward();
+                if (s.GradClip > 0) nn.utils.clip_grad_norm_(model.parameters(), s.GradClip);
+                optimizer.step();
+                Accumulate(window, "loss", value);
+                foreach (var (name, t) in extras) Accumulate(window, name, t.item<float>());
+            }
+            windowSteps++;
+
+            if (windowSteps == o.LogEvery || step == o.TotalSteps - 1)
+            {
+                var seconds = clock.Elapsed.TotalSeconds;
+                lastLoss = window["loss"] / windowSteps;
+                foreach (var (name, sum) in window) metrics.Log(o.MetricPrefix + name, step + 1, sum / windowSteps);
+                metrics.Log(o.MetricPrefix + "lr", step + 1, lr);
+                metrics.Log(o.MetricPrefix + "samples_per_s", step + 1, windowSteps * task.BatchSize / Math.Max(seconds, 1e-9));
+                window.Clear();
+                windowSteps = 0;
+                clock.Restart();
+                progress((step + 1.0) / o.TotalSteps, o.MetricPrefix + "training");
+            }
+            if (o.CheckpointDir is not null && ((step + 1) % o.CheckpointEvery == 0 || step + 1 == o.TotalSteps))
+                SaveCheckpoint(o, model, optimizer, step + 1);
+        }
+        model.eval();
+        return lastLoss;
+    }
+
+    private static void Accumulate(Dictionary<string, double> window, string name, double value) =>
+        window[name] = window.GetValueOrDefault(name) + value;
+
+    private static string Prefixed(TrainerOptions o, string file) => Path.Combine(o.CheckpointDir!, o.MetricPrefix + file);
+
+    private static long TryResume(TrainerOptions o, nn.Module model, OptimizerHelper optimizer, TextWriter log)
+    {
+        if (o.CheckpointDir is null || !File.Exists(Prefixed(o, StateFile))) return 0;
+        var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Prefixed(o, StateFile)))!;
+        if (state.TotalSteps != o.TotalSteps) return 0; // a different schedule: start over rather than mix
+        model.load(Prefixed(o, state.Weights));
+        optimizer.load_state_dict(Prefixed(o, state.Optimizer));
+        log.WriteLine($"resumed {o.MetricPrefix}training at step {state.Step}/{o.TotalSteps} from {o.CheckpointDir}");
+        return state.Step;
+    }
+
+    /// <summary>Written atomically: files of a new step go under new names, then trainer.json is replaced in one rename.</summary>
+    private static void SaveCheckpoint(TrainerOptions o, nn.Module model, OptimizerHelper optimizer, long step)
+    {
+        if (o.CheckpointDir is null) return;
+        Directory.CreateDirectory(o.CheckpointDir);
+        var weights = $"weights-{step}.bin";
+        var optim = $"optim-{step}.bin";
+        model.save(Prefixed(o, weights));
+        optimizer.save_state_dict(Prefixed(o, optim));
+        var tmp = Prefixed(o, StateFile + ".tmp");
+        File.WriteAllText(tmp, JsonSerializer.Serialize(new CheckpointState(step, o.TotalSteps, weights, optim)));
+        File.Move(tmp, Prefixed(o, StateFile), overwrite: true);
+        foreach (var old in Directory.GetFiles(o.CheckpointDir, o.MetricPrefix + "*-*.bin"))
+        {
+            var name = Path.GetFileName(old);
+            if (name != o.MetricPrefix + weights && name != o.MetricPrefix + optim) File.Delete(old);
+        }
+    }
+
+    private sealed record CheckpointState(long Step, long TotalSteps, string Weights, string Optimizer);
+}
