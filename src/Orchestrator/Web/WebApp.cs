@@ -3,6 +3,7 @@ using Ablations.Orchestrator.Web.Api;
 using Ablations.Orchestrator.Web.Pages;
 using Ablations.Runner.Hosting;
 using Hangfire;
+using Hangfire.Dashboard;
 using System.Text.Json.Serialization;
 
 namespace Ablations.Orchestrator.Web;
@@ -30,8 +31,11 @@ internal static class WebApp
             o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
             o.SerializerOptions.WriteIndented = false;
         });
-        // Registers the dashboard's services; storage is passed to the dashboard itself, never made global.
-        builder.Services.AddHangfire(_ => { });
+        // What UseHangfireDashboard looks for, registered directly: AddHangfire would also point Hangfire's static
+        // log provider at this app's logger factory, which outlives the app (a second app in one process then
+        // logs into a disposed factory). The job storage goes to the dashboard itself, never made global.
+        builder.Services.AddSingleton<IGlobalConfiguration>(GlobalConfiguration.Configuration);
+        builder.Services.AddSingleton(DashboardRoutes.Routes);
 
         var store = ResultsStore.Open(options.Workspace.Store);
         var reports = new ReportFiles(options.ReportsDir);

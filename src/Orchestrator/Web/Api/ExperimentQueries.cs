@@ -29,7 +29,7 @@ internal sealed class ExperimentQueries(ResultsStore store, Workspace workspace,
         var statuses = results.Runs.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
         var active = stages.Where(s => s.Status is StageStatus.Running or StageStatus.Failed)
             .OrderBy(s => s.Status).ThenBy(s => s.CreatedAt).Take(20)
-            .Select(s => new StageBrief(s.Hash, s.Type, Lower(s.Status), s.Progress, s.Phase, s.FailureKind, ProgressView.FirstLine(s.Error), s.Attempts))
+            .Select(s => new StageBrief(s.Hash, s.Type, Lower(s.Status), s.Progress, s.Phase, s.FailureKind, Brief(s.Error), s.Attempts))
             .ToList();
         return (new ExperimentDetail(Summarize(experiment, results.Runs.Count, stages), statuses, results.AxisKeys, MetricNames(results),
             active, reports.List(name)), null);
@@ -117,6 +117,14 @@ internal sealed class ExperimentQueries(ResultsStore store, Workspace workspace,
                 return new FilterError(c.Field.Position, $"no run has the metric '{c.Field.Key}' (yet); metrics so far are {List(MetricNames(results))}");
         }
         return null;
+    }
+
+    /// <summary>An error's first line and, when it goes on, its last non-empty line (usually the tail of the stage's own output).</summary>
+    private static string? Brief(string? error)
+    {
+        if (error is null) return null;
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length <= 1 ? error.Trim() : $"{lines[0]} … {lines[^1]}";
     }
 
     private static string List(IReadOnlyCollection<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
