@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Ablations.Orchestrator.Web;
 
-/// <summary>Reads --urls (separated by ';') and tells which hosts are loopback: only those may be served without a token.</summary>
+/// <summary>Reads --urls (http only, separated by ';') and tells which hosts are loopback: only those may be served without a token.</summary>
 internal static class ListenAddresses
 {
     public const string Default = "http://127.0.0.1:5000";
@@ -14,8 +14,10 @@ internal static class ListenAddresses
         foreach (var raw in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var scheme = raw.IndexOf("://", StringComparison.Ordinal);
-            if (scheme <= 0 || raw[..scheme] is not ("http" or "https"))
-                return ([], $"--urls: '{raw}' is not an http(s) address; e.g. {Default}");
+            if (scheme > 0 && raw[..scheme] == "https")
+                return ([], $"--urls: '{raw}': serve speaks plain http; for TLS put a reverse proxy in front of it (and keep the token)");
+            if (scheme <= 0 || raw[..scheme] != "http")
+                return ([], $"--urls: '{raw}' is not an http address; e.g. {Default}");
             var rest = raw[(scheme + 3)..];
             var slash = rest.IndexOf('/');
             if (slash >= 0) rest = rest[..slash];

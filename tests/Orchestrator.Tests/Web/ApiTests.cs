@@ -204,14 +204,19 @@ public sealed class ApiTests(GridWorkspace grid) : IClassFixture<GridWorkspace>
     }
 
     [Fact]
-    public async Task Reports_MissingFile404_ApiFallback404()
+    public async Task Reports_ServedReadOnly_MissingOrOutside404_ApiFallback404()
     {
         await using var server = await grid.Serve();
 
         var (missing, _) = await GetText(server.Client, "/reports/toy/nothing.html");
+        var (outside, _) = await GetText(server.Client, "/reports/..%2F.ablations%2Fablations.db");
+        var (markdown, table) = await GetText(server.Client, "/reports/toy/results.md");
         var (api, body) = await Get(server, "/api/nothing");
 
         Assert.Equal(HttpStatusCode.NotFound, missing);
+        Assert.Equal(HttpStatusCode.NotFound, outside);
+        Assert.Equal(HttpStatusCode.OK, markdown);
+        Assert.StartsWith("| a | b | seed | status |", table);
         Assert.Equal(HttpStatusCode.NotFound, api);
         Assert.Contains("/api/experiments", (string?)body["error"]);
     }

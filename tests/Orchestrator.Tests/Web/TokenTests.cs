@@ -28,8 +28,9 @@ public sealed class TokenTests
     }
 
     [Theory]
-    [InlineData("127.0.0.1:5000", "not an http(s) address")]
-    [InlineData("ftp://127.0.0.1", "not an http(s) address")]
+    [InlineData("127.0.0.1:5000", "not an http address")]
+    [InlineData("ftp://127.0.0.1", "not an http address")]
+    [InlineData("https://127.0.0.1:5001", "serve speaks plain http; for TLS put a reverse proxy in front")]
     [InlineData("http://:5000", "has no host")]
     [InlineData("", "--urls is empty")]
     public void Check_UnreadableUrls_SayWhy(string urls, string reason) =>
