@@ -29,7 +29,9 @@ public sealed class BrowserTests(GridWorkspace grid) : IClassFixture<GridWorkspa
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Launch(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
-        page.SetDefaultTimeout(15_000);
+        // Generous waits: CI runs the other test projects beside this one on two cores.
+        page.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         var rows = page.Locator("#runs tbody tr");
 
         await page.GotoAsync(new Uri(server.Address, "/experiments/toy").ToString());
