@@ -26,6 +26,7 @@ public static class Cli
             c.AddCommand<RetryCommand>("retry").WithDescription("Re-queue an experiment's failed (and cancelled) stages.");
             c.AddCommand<ReportCommand>("report").WithDescription("Write reports/<experiment>/ from stored results.");
             c.AddCommand<ExportCommand>("export").WithDescription("Export runs and raw metrics as Parquet or CSV.");
+            c.AddCommand<ServeCommand>("serve").WithDescription("Web UI on 127.0.0.1:5000: experiments, live progress, runs with filters, reports, the Hangfire dashboard.");
         });
         try
         {

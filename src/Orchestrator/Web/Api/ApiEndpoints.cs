@@ -1,0 +1,21 @@
+namespace Ablations.Orchestrator.Web.Api;
+
+/// <summary>The JSON API under /api: the same data the pages show. Errors are {"error": "...", "position": n?}.</summary>
+internal static class ApiEndpoints
+{
+    public static void Map(WebApplication app, ExperimentQueries queries)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/experiments", () => Results.Ok(queries.List()));
+        api.MapGet("/experiments/{name}", (string name) => Reply(queries.Detail(name)));
+        api.MapGet("/experiments/{name}/runs", (string name, string? filter) => Reply(queries.Runs(name, filter)));
+        api.MapGet("/runs/{id}", (string id, string? experiment) => Reply(queries.Run(id, experiment)));
+        api.MapGet("/stages/{hash}/log", (string hash, int? bytes) => Reply(queries.Log(hash, bytes ?? 16 * 1024)));
+        api.MapFallback(() => Results.Json(new { error = "unknown API path; see /api/experiments" }, statusCode: StatusCodes.Status404NotFound));
+    }
+
+    public static IResult Reply<T>((T? Value, ApiError? Error) result) where T : class =>
+        result.Error is { } e
+            ? Results.Json(e.Position is null ? (object)new { error = e.Error } : new { error = e.Error, position = e.Position }, statusCode: e.Status)
+            : Results.Ok(result.Value);
+}
