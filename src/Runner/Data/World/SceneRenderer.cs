@@ -92,8 +92,8 @@ internal static class SceneRenderer
             4 => R() <= Star(Theta()),
             5 => (Math.Abs(u) <= 0.3 && Math.Abs(v) <= 0.95) || (Math.Abs(v) <= 0.3 && Math.Abs(u) <= 0.95),
             6 => r2 >= 0.55 * 0.55,
-            7 => R() <= Polygon(6, Theta()),
-            8 => R() <= Polygon(5, Theta()),
+            7 => Math.Abs(u) <= 0.95 && Math.Abs(v) <= 0.32,
+            8 => v <= 0.2 && r2 >= 0.45 * 0.45,
             9 => ((u - 0.45) * (u - 0.45) + v * v) > 0.7,
             _ => throw new ArgumentOutOfRangeException(nameof(shape)),
         };

@@ -11,7 +11,7 @@ internal static class SceneSampler
         {
             var size = rng.Next(2);
             // more objects → smaller, so they stay recognisable on a small canvas
-            var radius = (size == 0 ? rng.Uniform(0.11, 0.16) : rng.Uniform(0.20, 0.27)) * (n == 1 ? 1 : 0.8);
+            var radius = (size == 0 ? rng.Uniform(0.15, 0.2) : rng.Uniform(0.25, 0.32)) * (n == 1 ? 1 : 0.8);
             double x, y;
             if (i == 0 && quadrant is { } q)
             {

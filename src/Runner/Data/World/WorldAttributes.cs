@@ -3,7 +3,7 @@ namespace Ablations.Runner.Data.World;
 /// <summary>The world's closed attribute sets. Ground truth uses these names; captions and class names reuse them.</summary>
 internal static class WorldAttributes
 {
-    public static readonly string[] Shapes = ["circle", "square", "triangle", "diamond", "star", "cross", "ring", "hexagon", "pentagon", "crescent"];
+    public static readonly string[] Shapes = ["circle", "square", "triangle", "diamond", "star", "cross", "ring", "bar", "arch", "crescent"];
 
     public static readonly string[] Colours = ["red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink"];
 

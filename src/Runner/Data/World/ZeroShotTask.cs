@@ -36,7 +36,7 @@ internal sealed record ZeroShotTask(string Name, IReadOnlyList<string> Classes, 
                     "object" => o with { Colour = label / WorldAttributes.Shapes.Length, Shape = label % WorldAttributes.Shapes.Length },
                     "shape" => o with { Shape = label },
                     "colour" => o with { Colour = label },
-                    "size" => o with { Size = label, Radius = label == 0 ? rng.Uniform(0.11, 0.15) : rng.Uniform(0.22, 0.27) },
+                    "size" => o with { Size = label, Radius = label == 0 ? rng.Uniform(0.15, 0.19) : rng.Uniform(0.26, 0.32) },
                     _ => throw new InvalidOperationException(Name),
                 };
                 return s with { Objects = [o] };
