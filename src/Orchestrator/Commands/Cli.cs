@@ -11,6 +11,8 @@ public static class Cli
 
     public static int Run(string[] args)
     {
+        // Redirected output (logs, CI) has no terminal width; Spectre would wrap tables at 80 columns.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
         var app = new CommandApp();
         app.Configure(c =>
         {
