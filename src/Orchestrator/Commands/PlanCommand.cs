@@ -22,13 +22,7 @@ public sealed class PlanCommand : Command<PlanCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var outcome = SpecPlanning.Load(settings.File, settings.Profile);
-        if (!outcome.Ok)
-        {
-            foreach (var p in outcome.Problems) Console.Error.WriteLine(p);
-            return Cli.BadInput;
-        }
-        var plan = outcome.Plan!;
+        if (settings.LoadPlan() is not { } plan) return Cli.BadInput;
         var reused = SucceededStages(settings.Workspace(), plan);
         if (settings.Json)
         {

@@ -33,13 +33,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var outcome = SpecPlanning.Load(settings.File, settings.Profile);
-        if (!outcome.Ok)
-        {
-            foreach (var p in outcome.Problems) Console.Error.WriteLine(p);
-            return Cli.BadInput;
-        }
-        var plan = outcome.Plan!;
+        if (settings.LoadPlan() is not { } plan) return Cli.BadInput;
         var workspace = settings.Workspace();
         var store = ResultsStore.Open(workspace.Store);
         var submitted = Submission.Submit(workspace, store, plan);

@@ -28,6 +28,16 @@ public class SpecSettings : StoreSettings
     [CommandOption("--profile <NAME>")]
     [Description("Apply a profile of the spec, e.g. smoke.")]
     public string? Profile { get; init; }
+
+    /// <summary>The validated plan of <see cref="File"/>, or null after printing every problem to stderr.</summary>
+    public Core.Planning.StagePlan? LoadPlan()
+    {
+        var outcome = Scheduling.SpecPlanning.Load(File, Profile);
+        if (outcome.Ok) return outcome.Plan;
+        foreach (var p in outcome.Problems) Console.Error.WriteLine(p);
+        Console.Error.WriteLine($"{outcome.Problems.Count} problem(s) in {File}");
+        return null;
+    }
 }
 
 /// <summary>Settings of commands that name a stored experiment.</summary>

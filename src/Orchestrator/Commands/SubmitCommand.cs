@@ -10,16 +10,11 @@ public sealed class SubmitCommand : Command<SpecSettings>
 {
     public override int Execute(CommandContext context, SpecSettings settings, CancellationToken cancellationToken)
     {
-        var outcome = SpecPlanning.Load(settings.File, settings.Profile);
-        if (!outcome.Ok)
-        {
-            foreach (var p in outcome.Problems) Console.Error.WriteLine(p);
-            return Cli.BadInput;
-        }
+        if (settings.LoadPlan() is not { } plan) return Cli.BadInput;
         var workspace = settings.Workspace();
         var store = ResultsStore.Open(workspace.Store);
-        var result = Submission.Submit(workspace, store, outcome.Plan!);
-        Print(outcome.Plan!.Spec.Name, result);
+        var result = Submission.Submit(workspace, store, plan);
+        Print(plan.Spec.Name, result);
         return Cli.Ok;
     }
 

@@ -8,14 +8,7 @@ public sealed class ValidateCommand : Command<SpecSettings>
 {
     public override int Execute(CommandContext context, SpecSettings settings, CancellationToken cancellationToken)
     {
-        var outcome = SpecPlanning.Load(settings.File, settings.Profile);
-        if (!outcome.Ok)
-        {
-            foreach (var p in outcome.Problems) Console.Error.WriteLine(p);
-            Console.Error.WriteLine($"{outcome.Problems.Count} problem(s) in {settings.File}");
-            return Cli.BadInput;
-        }
-        var plan = outcome.Plan!;
+        if (settings.LoadPlan() is not { } plan) return Cli.BadInput;
         AnsiConsole.MarkupLine($"[green]ok[/] {Markup.Escape(settings.File)}: experiment [bold]{Markup.Escape(plan.Spec.Name)}[/], " +
             $"{plan.Expansion.Cells.Count} cells × {plan.Spec.Seeds.Count} seeds = {plan.Runs.Count} runs, {plan.Stages.Count} unique stages");
         return Cli.Ok;
