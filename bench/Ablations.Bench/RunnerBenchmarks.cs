@@ -94,6 +94,7 @@ internal static class RunnerBenchmarks
             Console.WriteLine($"warm-up {name}: {warm * 1000:F0} ms/step");
         }
 
+        foreach (var loop in loops.Values) loop.ResetGc();
         var times = variants.ToDictionary(v => v.Name, _ => new List<double>());
         var cpu = variants.ToDictionary(v => v.Name, _ => new List<double>());
         for (var r = 0; r < rounds; r++)
@@ -119,7 +120,8 @@ internal static class RunnerBenchmarks
         double CpuRatio(string num, string den) => Median(cpu[num].Zip(cpu[den], (a, b) => a / b));
         foreach (var (name, _) in variants)
             Console.WriteLine($"{name,-10} median {Median(times[name]) * 1000,7:F1} ms/step = {Batch / Median(times[name]),7:F0} samples/s; " +
-                              $"CPU {Median(cpu[name]) * 1000,7:F1} ms/step; fastest round {times[name].Min() * 1000,7:F1} ms/step");
+                              $"CPU {Median(cpu[name]) * 1000,7:F1} ms/step; fastest round {times[name].Min() * 1000,7:F1} ms/step; " +
+                              $"GC pauses {loops[name].GcPause / loops[name].Steps * 1000:F1} ms/step, {loops[name].Gen2} gen-2 GCs in {loops[name].Steps} steps");
         double MinRatio(string num, string den) => times[num].Min() / times[den].Min();
 
         var ok = true;
@@ -158,12 +160,21 @@ internal static class RunnerBenchmarks
             lr: 1e-3, weight_decay: 0.1);
         private long _step;
 
+        /// <summary>GC pause seconds and gen-2 collections seen during this loop's measured steps.</summary>
+        public double GcPause { get; private set; }
+        public int Gen2 { get; private set; }
+        public long Steps { get; private set; }
+
+        public void ResetGc() => (GcPause, Gen2, Steps) = (0, 0, 0);
+
         /// <returns>Wall seconds and process CPU seconds per step over <paramref name="steps"/> steps.</returns>
         public (double Wall, double Cpu) Run(int steps)
         {
             task.Model.train();
             using var process = Process.GetCurrentProcess();
             var cpu0 = process.TotalProcessorTime;
+            var pause0 = GC.GetTotalPauseDuration();
+            var gen20 = GC.CollectionCount(2);
             var sw = Stopwatch.StartNew();
             for (var k = 0; k < steps; k++, _step++)
             {
@@ -178,6 +189,9 @@ internal static class RunnerBenchmarks
                 foreach (var t in extras.Values) t.item<float>();
             }
             var wall = sw.Elapsed.TotalSeconds;
+            GcPause += (GC.GetTotalPauseDuration() - pause0).TotalSeconds;
+            Gen2 += GC.CollectionCount(2) - gen20;
+            Steps += steps;
             process.Refresh();
             return (wall / steps, (process.TotalProcessorTime - cpu0).TotalSeconds / steps);
         }
