@@ -36,7 +36,7 @@ internal static class RunnerBenchmarks
     public static int Run(string[] args)
     {
         var which = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
-        int steps = 1, rounds = 25, threads = 2, rows = 512;
+        int steps = 1, rounds = 25, threads = 1, rows = 512;
         var db = "/work/main/.ablations/ablations.db";
         for (var i = args.Length > 0 && args[0] == which ? 1 : 0; i < args.Length; i += 2)
         {
