@@ -9,6 +9,7 @@ internal static class Program
     private static readonly Dictionary<string, Func<string[], int>> Cases = new(StringComparer.OrdinalIgnoreCase)
     {
         ["report"] = ReportBenchmark.Run,
+        ["runner"] = RunnerBenchmarks.Run,
         ["spine"] = SpineBenchmarks.Run,
     };
 
