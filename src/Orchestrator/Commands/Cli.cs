@@ -49,6 +49,11 @@ public static class Cli
             Error(e.Message);
             return BadInput;
         }
+        catch (Scheduling.RunnerDiedException e)
+        {
+            Error(e.Message);
+            return RunsFailed;
+        }
     }
 
     public static readonly IAnsiConsole Err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });

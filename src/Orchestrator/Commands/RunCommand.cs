@@ -55,7 +55,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         void Supervise()
         {
             if (!runner.HasExited) return;
-            if (restarts >= 5) throw new InvalidOperationException($"the local runner died {restarts + 1} times; see {Path.Combine(workspace.LogsDir, "runner.log")}");
+            if (restarts >= 5) throw new RunnerDiedException($"the local runner died {restarts + 1} times; see {Path.Combine(workspace.LogsDir, "runner.log")}; finished stages are kept and `ablate run` resumes");
             Cli.Err.MarkupLine($"[yellow]the local runner exited (code {runner.ExitCode}); restarting it[/]");
             runner.Dispose();
             runner = LocalRunnerProcess.Start(workspace, queues, settings.Threads, settings.Db, settings.StaleAfter);
