@@ -1,7 +1,7 @@
 using Ablations.Core.Results;
+using Ablations.Reports.Aggregation;
 using Spectre.Console;
 using System.Globalization;
-using System.Text.Json.Nodes;
 
 namespace Ablations.Orchestrator.Output;
 
@@ -17,7 +17,7 @@ public static class ResultsConsole
         foreach (var m in metrics) table.AddColumn(new TableColumn(Markup.Escape(m)).RightAligned());
         foreach (var run in results.Runs)
         {
-            var cells = results.AxisKeys.Select(k => Markup.Escape(Format(run.Params.GetValueOrDefault(k)))).ToList();
+            var cells = results.AxisKeys.Select(k => Markup.Escape(ParamText.Format(run.Params.GetValueOrDefault(k)))).ToList();
             cells.Add(run.Seed.ToString(CultureInfo.InvariantCulture));
             cells.Add(run.Status == "succeeded" ? "[green]succeeded[/]" : run.Status == "failed" ? "[red]failed[/]" : run.Status);
             cells.AddRange(metrics.Select(m => run.Metrics.TryGetValue(m, out var v) ? v.ToString("0.####", CultureInfo.InvariantCulture) : "–"));
@@ -34,13 +34,4 @@ public static class ResultsConsole
         if (results.Metric is { } m && names.Remove(m.Name)) names.Insert(0, m.Name);
         return names.Take(max).ToList();
     }
-
-    public static string Format(JsonNode? node) => node switch
-    {
-        null => "–",
-        JsonArray { Count: 0 } => "none",
-        JsonArray a => string.Join("+", a.Select(Format)),
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => node.ToJsonString(),
-    };
 }
