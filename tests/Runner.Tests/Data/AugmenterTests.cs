@@ -27,6 +27,27 @@ public sealed class AugmenterTests
         }
     }
 
+    /// <summary>
+    /// Stored augmentations outlive the code that stored them (embed stages are reused across experiments by
+    /// hash), so replay must give the same pixels in every later version. Pinned: SHA-256 of the float32 output
+    /// of 96 augmentations (3 sizes × 2 option sets × 16), computed by the first, allocating implementation.
+    /// </summary>
+    [Fact]
+    public void Apply_MatchesPinnedOutputOfEarlierVersions()
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var size in new[] { 16, 24, 32 })
+        foreach (var o in new[] { Strong, new AugmentOptions(8, 0.6, 2, 0.5, 3) })
+        for (var k = 0; k < 16; k++)
+        {
+            var pixels = SceneRenderer.Render(SceneSampler.Sample(new Rng((ulong)k), 0.5), size);
+            var output = new float[3 * size * size];
+            Augmenter.Apply(pixels, size, AugmentSampler.Sample(o, size, k, k % 8), output);
+            sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(output.AsSpan()));
+        }
+        Assert.Equal("967fb237eef9a319d57844db22da3436bfb997ad85002d1ef37c0e42a42b7de5", Convert.ToHexStringLower(sha.GetHashAndReset()));
+    }
+
     [Fact]
     public void Sample_SameImageAndIndex_SameParams_OtherIndex_Differs()
     {
