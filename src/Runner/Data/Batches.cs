@@ -9,7 +9,11 @@ internal static class Batches
     public const int ContextLength = 20;
 
     /// <summary>[B, 3, S, S] float32 in [0, 1]; <paramref name="augment"/> gives the augmentation of row k (null = none).</summary>
-    public static Tensor Images(IReadOnlyList<byte[]> pixels, IReadOnlyList<int> rows, int size, Device device, Func<int, AugmentParams?>? augment = null)
+    public static Tensor Images(IReadOnlyList<byte[]> pixels, IReadOnlyList<int> rows, int size, Device device, Func<int, AugmentParams?>? augment = null) =>
+        tensor(Pixels(pixels, rows, size, augment), [rows.Count, 3, size, size], device: device);
+
+    /// <summary>The host array behind <see cref="Images"/>: B × 3 × S × S floats, row k's image at k × 3S².</summary>
+    public static float[] Pixels(IReadOnlyList<byte[]> pixels, IReadOnlyList<int> rows, int size, Func<int, AugmentParams?>? augment = null)
     {
         var per = 3 * size * size;
         var data = new float[rows.Count * per];
@@ -20,7 +24,7 @@ internal static class Batches
             if (a is null) Augmenter.ToChw(pixels[rows[k]], size, span);
             else Augmenter.Apply(pixels[rows[k]], size, a, span);
         });
-        return tensor(data, [rows.Count, 3, size, size], device: device);
+        return data;
     }
 
     public static Tensor Tokens(ITextTokenizer tok, IReadOnlyList<string> texts, Device device) =>

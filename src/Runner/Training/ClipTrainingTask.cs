@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Ablations.Runner.Training;
 
-/// <summary>Plain CLIP training on (image, caption) pairs of one pool: how teachers are trained.</summary>
+/// <summary>Plain CLIP training on (image, caption) pairs of one pool: how teachers are trained. The next batch is read while this one trains.</summary>
 internal sealed class ClipTrainingTask : ITrainingTask
 {
     private readonly ClipModel _model;
@@ -14,6 +14,7 @@ internal sealed class ClipTrainingTask : ITrainingTask
     private readonly long _seed;
     private readonly int _size;
     private readonly Device _device;
+    private readonly Prefetcher<HostBatch> _prefetch;
 
     public ClipTrainingTask(ClipModel model, ImageTextSet pool, ITextTokenizer tok, int batchSize, long seed, int imageSize, Device device)
     {
@@ -24,6 +25,11 @@ internal sealed class ClipTrainingTask : ITrainingTask
         _seed = seed;
         _size = imageSize;
         _device = device;
+        _prefetch = new Prefetcher<HostBatch>(step =>
+        {
+            var rows = Batches.StepRows(_seed, step, _pool.Count, BatchSize);
+            return new HostBatch(rows.Select(r => (long)r).ToArray(), Batches.Pixels(_pool.Pixels, rows, _size));
+        });
     }
 
     public nn.Module Model => _model;
@@ -31,11 +37,13 @@ internal sealed class ClipTrainingTask : ITrainingTask
 
     public (Tensor Loss, IReadOnlyDictionary<string, Tensor> Extras) Step(long step)
     {
-        var rows = Batches.StepRows(_seed, step, _pool.Count, BatchSize);
-        var images = Batches.Images(_pool.Pixels, rows, _size, _device);
-        var text = _tokens.index_select(0, tensor(rows.Select(r => (long)r).ToArray(), device: _device));
+        var (rows, pixels) = _prefetch.Get(step);
+        var images = tensor(pixels, [rows.Length, 3, _size, _size], device: _device);
+        var text = _tokens.index_select(0, tensor(rows, device: _device));
         var scale = _model.Scale();
         var loss = ClipLoss.Compute(_model.EncodeImage(images), _model.EncodeText(text), scale);
         return (loss, new Dictionary<string, Tensor> { ["logit_scale"] = scale });
     }
+
+    private sealed record HostBatch(long[] Rows, float[] Pixels);
 }

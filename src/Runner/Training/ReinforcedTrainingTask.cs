@@ -8,7 +8,8 @@ namespace Ablations.Runner.Training;
 /// A student step per METHOD.md §3: per image one stored augmentation (uniformly, or epoch mod N when
 /// sequential) replayed from its parameters — the teachers' image targets are the embeddings stored for that
 /// index; one synthetic caption by picking a captioner of the mix uniformly, then one of its captions
-/// uniformly; the loss on (image, GT caption) plus the loss on (same image, synthetic caption).
+/// uniformly; the loss on (image, GT caption) plus the loss on (same image, synthetic caption). The host work
+/// of the next step (replaying augmentations, tokenising) runs while this one trains (<see cref="Prefetcher{T}"/>).
 /// </summary>
 internal sealed class ReinforcedTrainingTask : ITrainingTask
 {
@@ -24,6 +25,7 @@ internal sealed class ReinforcedTrainingTask : ITrainingTask
     private readonly Tensor[] _teacherImage;  // per teacher [N*Augs, D]
     private readonly Tensor[] _teacherGt;     // per teacher [N, D]
     private readonly Tensor[] _teacherSyn;    // per teacher [N*cols, D], columns as in the source's mix layout
+    private readonly Prefetcher<HostBatch> _prefetch;
 
     public ReinforcedTrainingTask(ClipModel model, ReinforcedBatchSource src, ITextTokenizer tok, int batchSize, long seed,
         int imageSize, double lambda, bool sequential, double gtReplaceProb, Device device)
@@ -42,12 +44,46 @@ internal sealed class ReinforcedTrainingTask : ITrainingTask
         _teacherImage = src.Teachers.Select(t => tensor(t.Set.Image, [n * t.Set.Augs, t.Set.Dim], device: device)).ToArray();
         _teacherGt = src.Teachers.Select(t => tensor(t.Set.Gt, [n, t.Set.Dim], device: device)).ToArray();
         _teacherSyn = src.Teachers.Select(t => SynTensor(t.Set, src.CaptionMix, src.PerCaptioner, n, device)).ToArray();
+        _prefetch = new Prefetcher<HostBatch>(Prepare);
     }
 
     public nn.Module Model => _model;
     public int BatchSize { get; }
 
     public (Tensor Loss, IReadOnlyDictionary<string, Tensor> Extras) Step(long step)
+    {
+        var h = _prefetch.Get(step);
+        var b = h.Rows.Length;
+        var images = tensor(h.Pixels, [b, 3, _size, _size], device: _device);
+        var scale = _model.Scale();
+        var imageEmb = _model.EncodeImage(images);
+        var rowIdx = tensor(h.RowIndex, device: _device);
+
+        var gtTargets = new List<TeacherTargets>();
+        for (var t = 0; t < _src.Teachers.Count; t++)
+            gtTargets.Add(new TeacherTargets(_teacherImage[t].index_select(0, tensor(h.TeacherImageIndex[t], device: _device)),
+                _teacherGt[t].index_select(0, rowIdx), _src.Teachers[t].Scale));
+        var gtText = tensor(h.GtTokens, [b, Batches.ContextLength], device: _device);
+        var gtParts = ReinforcedKdLoss.Compute(imageEmb, _model.EncodeText(gtText), scale, gtTargets, _lambda);
+        var total = gtParts.Total;
+        var clip = gtParts.Clip;
+        var kd = gtParts.Kd;
+
+        if (h.SyntheticIndex is not null)
+        {
+            var synIdx = tensor(h.SyntheticIndex, device: _device);
+            var synTargets = gtTargets.Select((g, t) => g with { Text = _teacherSyn[t].index_select(0, synIdx) }).ToList();
+            var synText = tensor(h.SyntheticTokens!, [b, Batches.ContextLength], device: _device);
+            var synParts = ReinforcedKdLoss.Compute(imageEmb, _model.EncodeText(synText), scale, synTargets, _lambda);
+            total = total + synParts.Total;
+            clip = clip + synParts.Clip;
+            kd = kd + synParts.Kd;
+        }
+        return (total, new Dictionary<string, Tensor> { ["loss_clip"] = clip, ["loss_kd"] = kd, ["logit_scale"] = scale });
+    }
+
+    /// <summary>The host side of step <paramref name="step"/>: rows, the random choices, replayed pixels, token ids and target indices.</summary>
+    private HostBatch Prepare(long step)
     {
         var n = _src.Pixels.Length;
         var rows = Batches.StepRows(_seed, step, n, BatchSize);
@@ -71,35 +107,18 @@ internal sealed class ReinforcedTrainingTask : ITrainingTask
             if (_gtReplace > 0 && rng.NextDouble() < _gtReplace)
                 gtText[k] = _src.Synthetic[rows[k]][rng.Next(cols)];
         }
-
-        var images = Batches.Images(_src.Pixels, rows, _size, _device, k => _src.Augmentations[rows[k]][aug[k]]);
-        var scale = _model.Scale();
-        var imageEmb = _model.EncodeImage(images);
-        var rowIdx = tensor(rows.Select(r => (long)r).ToArray(), device: _device);
-
-        var gtTargets = new List<TeacherTargets>();
-        for (var t = 0; t < _src.Teachers.Count; t++)
-        {
-            var augs = _src.Teachers[t].Set.Augs;
-            var imgIdx = tensor(rows.Select((r, k) => (long)r * augs + aug[k]).ToArray(), device: _device);
-            gtTargets.Add(new TeacherTargets(_teacherImage[t].index_select(0, imgIdx), _teacherGt[t].index_select(0, rowIdx), _src.Teachers[t].Scale));
-        }
-        var gtParts = ReinforcedKdLoss.Compute(imageEmb, _model.EncodeText(Batches.Tokens(_tok, gtText, _device)), scale, gtTargets, _lambda);
-        var total = gtParts.Total;
-        var clip = gtParts.Clip;
-        var kd = gtParts.Kd;
-
-        if (cols > 0)
-        {
-            var synIdx = tensor(rows.Select((r, k) => (long)r * cols + synCol[k]).ToArray(), device: _device);
-            var synTargets = gtTargets.Select((g, t) => g with { Text = _teacherSyn[t].index_select(0, synIdx) }).ToList();
-            var synParts = ReinforcedKdLoss.Compute(imageEmb, _model.EncodeText(Batches.Tokens(_tok, synText, _device)), scale, synTargets, _lambda);
-            total = total + synParts.Total;
-            clip = clip + synParts.Clip;
-            kd = kd + synParts.Kd;
-        }
-        return (total, new Dictionary<string, Tensor> { ["loss_clip"] = clip, ["loss_kd"] = kd, ["logit_scale"] = scale });
+        return new HostBatch(
+            rows,
+            Batches.Pixels(_src.Pixels, rows, _size, k => _src.Augmentations[rows[k]][aug[k]]),
+            rows.Select(r => (long)r).ToArray(),
+            _src.Teachers.Select(t => rows.Select((r, k) => (long)r * t.Set.Augs + aug[k]).ToArray()).ToArray(),
+            _tok.EncodeBatch(gtText, Batches.ContextLength),
+            cols > 0 ? rows.Select((r, k) => (long)r * cols + synCol[k]).ToArray() : null,
+            cols > 0 ? _tok.EncodeBatch(synText, Batches.ContextLength) : null);
     }
+
+    private sealed record HostBatch(int[] Rows, float[] Pixels, long[] RowIndex, long[][] TeacherImageIndex, long[] GtTokens,
+        long[]? SyntheticIndex, long[]? SyntheticTokens);
 
     /// <summary>[N*cols, D] in the mix layout: column c of row r is this teacher's embedding of caption (CaptionMix[c / per], c % per).</summary>
     private static Tensor SynTensor(Data.Reinforced.TeacherTargetSet set, IReadOnlyList<string> mix, int per, int n, Device device)
