@@ -154,10 +154,10 @@ internal static class RunnerBenchmarks
     /// </summary>
     private sealed class Loop(ITrainingTask task)
     {
-        private readonly OptimizerHelper _optimizer = optim.AdamW(
-            [new AdamW.ParamGroup(task.Model.parameters().Where(p => p.dim() >= 2), new AdamW.Options { weight_decay = 0.1 }),
-             new AdamW.ParamGroup(task.Model.parameters().Where(p => p.dim() < 2), new AdamW.Options { weight_decay = 0 })],
-            lr: 1e-3, weight_decay: 0.1);
+        private readonly Runner.Training.AdamW _optimizer = new([(task.Model.parameters().Where(p => p.dim() >= 2), 0.1), (task.Model.parameters().Where(p => p.dim() < 2), 0)])
+        {
+            LearningRate = 1e-3,
+        };
         private long _step;
 
         /// <summary>GC pause seconds and gen-2 collections seen during this loop's measured steps.</summary>
@@ -179,13 +179,13 @@ internal static class RunnerBenchmarks
             for (var k = 0; k < steps; k++, _step++)
             {
                 using var scope = NewDisposeScope();
-                _optimizer.zero_grad();
+                _optimizer.ZeroGrad();
                 var (loss, extras) = task.Step(_step);
                 var value = loss.item<float>();
                 if (!float.IsFinite(value)) throw new InvalidOperationException($"loss {value} at step {_step}");
                 loss.backward();
                 nn.utils.clip_grad_norm_(task.Model.parameters(), 1.0);
-                _optimizer.step();
+                _optimizer.Step();
                 foreach (var t in extras.Values) t.item<float>();
             }
             var wall = sw.Elapsed.TotalSeconds;

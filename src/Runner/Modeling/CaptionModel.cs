@@ -29,7 +29,7 @@ internal sealed class CaptionModel : nn.Module
         var widths = arch.Image.Family == "cnn" ? arch.Image.Widths : [32, 48, 64];
         image = new CnnEncoder(widths, PrefixTokens * _width);
         tokens = nn.Embedding(spec.VocabSize, _width);
-        positions = nn.Parameter(randn(1, PrefixTokens + spec.ContextLength, _width) * 0.01);
+        positions = nn.Parameter(randn(1, PrefixTokens + spec.ContextLength, _width).Times(0.01));
         blocks = nn.ModuleList(Enumerable.Range(0, Math.Max(2, arch.Text.Layers)).Select(_ => new PreNormBlock(_width, arch.Text.Heads, causal: true)).ToArray());
         norm = nn.LayerNorm(_width);
         head = nn.Linear(_width, spec.VocabSize);
@@ -44,7 +44,7 @@ internal sealed class CaptionModel : nn.Module
         var b = images.shape[0];
         var t = ids.shape[1];
         var prefix = image.forward(images).view(b, PrefixTokens, _width);
-        var x = cat([prefix, tokens.forward(ids)], 1) + positions.narrow(1, 0, PrefixTokens + t);
+        var x = cat([prefix, tokens.forward(ids)], 1).Plus(positions.narrow(1, 0, PrefixTokens + t));
         foreach (var block in blocks) x = block.forward(x);
         return head.forward(norm.forward(x.narrow(1, PrefixTokens, t)));
     }

@@ -21,7 +21,7 @@ internal static class CaptionSampler
         for (var t = 1; t < ctx - 1 && done.Contains(false); t++)
         {
             var input = tensor(ids, [b, ctx], device: images.device).narrow(1, 0, t);
-            var probs = nn.functional.softmax(model.Logits(images, input).select(1, t - 1) / temperature, 1).cpu().data<float>().ToArray();
+            var probs = nn.functional.softmax(model.Logits(images, input).select(1, t - 1).Over(temperature), 1).cpu().data<float>().ToArray();
             var v = probs.Length / b;
             for (var r = 0; r < b; r++)
             {

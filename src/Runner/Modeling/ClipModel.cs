@@ -46,5 +46,5 @@ internal sealed class ClipModel : nn.Module
     public Tensor EncodeText(Tensor ids) => nn.functional.normalize(text.forward(ids), dim: 1);
 
     /// <summary>The clamped logit scale s as a differentiable scalar.</summary>
-    public Tensor Scale() => logit_scale.clamp_max(Math.Log(MaxLogitScale)).exp();
+    public Tensor Scale() => logit_scale.AtMost(Math.Log(MaxLogitScale)).exp();
 }

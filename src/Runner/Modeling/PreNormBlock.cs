@@ -38,7 +38,7 @@ internal sealed class PreNormBlock : nn.Module<Tensor, Tensor>
         var (b, s, d) = (x.shape[0], x.shape[1], x.shape[2]);
         var parts = qkv.forward(norm1.forward(x)).view(b, s, 3, _heads, d / _heads).permute(2, 0, 3, 1, 4);
         var attn = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], is_casual: _causal);
-        x = x + proj.forward(attn.transpose(1, 2).reshape(b, s, d));
-        return x + fc2.forward(nn.functional.gelu(fc1.forward(norm2.forward(x))));
+        x = x.Plus(proj.forward(attn.transpose(1, 2).reshape(b, s, d)));
+        return x.Plus(fc2.forward(nn.functional.gelu(fc1.forward(norm2.forward(x)))));
     }
 }

@@ -22,7 +22,7 @@ internal sealed class TextEncoder : nn.Module<Tensor, Tensor>
     {
         _eot = eotToken;
         tokens = nn.Embedding(vocabSize, width);
-        positions = nn.Parameter(randn(1, contextLength, width) * 0.01);
+        positions = nn.Parameter(randn(1, contextLength, width).Times(0.01));
         blocks = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new PreNormBlock(width, heads, causal: true)).ToArray());
         norm = nn.LayerNorm(width);
         head = nn.Linear(width, outDim);
@@ -32,11 +32,11 @@ internal sealed class TextEncoder : nn.Module<Tensor, Tensor>
     /// <param name="ids">[B, ctx] int64, each row containing exactly one EOT token.</param>
     public override Tensor forward(Tensor ids)
     {
-        var x = tokens.forward(ids) + positions;
+        var x = tokens.forward(ids).Plus(positions);
         foreach (var block in blocks) x = block.forward(x);
         x = norm.forward(x);
-        var eotIndex = ids.eq(_eot).to_type(ScalarType.Int64).argmax(1);
-        var pooled = x[arange(x.shape[0], device: x.device), eotIndex];
+        var eotIndex = ids.EqualTo(_eot).to_type(ScalarType.Int64).argmax(1);
+        var pooled = x[ScalarMath.Range(x.shape[0], x.device), eotIndex];
         return head.forward(pooled);
     }
 }

@@ -18,7 +18,7 @@ internal sealed class VitEncoder : nn.Module<Tensor, Tensor>
         if (imageSize % patch != 0) throw new ArgumentException($"image size {imageSize} is not a multiple of patch {patch}");
         var tokens = (imageSize / patch) * (imageSize / patch);
         patchEmbed = nn.Conv2d(3, width, patch, stride: patch);
-        positions = nn.Parameter(randn(1, tokens, width) * 0.02);
+        positions = nn.Parameter(randn(1, tokens, width).Times(0.02));
         blocks = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new PreNormBlock(width, heads, causal: false)).ToArray());
         norm = nn.LayerNorm(width);
         head = nn.Linear(width, outDim);
@@ -27,7 +27,7 @@ internal sealed class VitEncoder : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor images)
     {
-        var x = patchEmbed.forward(images).flatten(2).transpose(1, 2) + positions;
+        var x = patchEmbed.forward(images).flatten(2).transpose(1, 2).Plus(positions);
         foreach (var block in blocks) x = block.forward(x);
         return head.forward(norm.forward(x).mean([1]));
     }

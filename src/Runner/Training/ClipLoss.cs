@@ -1,3 +1,4 @@
+using Ablations.Runner.Modeling;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -12,7 +13,7 @@ internal static class ClipLoss
     public static Tensor Compute(Tensor image, Tensor text, Tensor scale)
     {
         var logits = scale * image.matmul(text.t());
-        var labels = arange(image.shape[0], dtype: ScalarType.Int64, device: image.device);
-        return (cross_entropy(logits, labels) + cross_entropy(logits.t(), labels)) / 2;
+        var labels = ScalarMath.Range(image.shape[0], image.device);
+        return cross_entropy(logits, labels).Plus(cross_entropy(logits.t(), labels)).Over(2);
     }
 }

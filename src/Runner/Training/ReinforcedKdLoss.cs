@@ -1,3 +1,4 @@
+using Ablations.Runner.Modeling;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -31,8 +32,8 @@ internal static class ReinforcedKdLoss
         var logits = scale * image.matmul(text.t());
         var i2t = -(targetI2T * log_softmax(logits, 1)).sum(1).mean();
         var t2i = -(targetT2I * log_softmax(logits.t(), 1)).sum(1).mean();
-        var kd = (i2t + t2i) / 2;
-        var total = (1 - lambda) * clip + lambda * kd;
+        var kd = i2t.Plus(t2i).Over(2);
+        var total = clip.Times(1 - lambda).Plus(kd.Times(lambda));
         return new LossParts(total, clip, kd);
     }
 
@@ -43,12 +44,12 @@ internal static class ReinforcedKdLoss
         Tensor? i2t = null, t2i = null;
         foreach (var t in teachers)
         {
-            var sim = t.Scale * t.Image.matmul(t.Text.t());
+            var sim = t.Image.matmul(t.Text.t()).Times(t.Scale);
             var p = softmax(sim, 1);
             var q = softmax(sim.t(), 1);
-            i2t = i2t is null ? p : i2t + p;
-            t2i = t2i is null ? q : t2i + q;
+            i2t = i2t is null ? p : i2t.Plus(p);
+            t2i = t2i is null ? q : t2i.Plus(q);
         }
-        return (i2t! / teachers.Count, t2i! / teachers.Count);
+        return (i2t!.Over(teachers.Count), t2i!.Over(teachers.Count));
     }
 }

@@ -75,9 +75,9 @@ internal sealed class ReinforcedTrainingTask : ITrainingTask
             var synTargets = gtTargets.Select((g, t) => g with { Text = _teacherSyn[t].index_select(0, synIdx) }).ToList();
             var synText = tensor(h.SyntheticTokens!, [b, Batches.ContextLength], device: _device);
             var synParts = ReinforcedKdLoss.Compute(imageEmb, _model.EncodeText(synText), scale, synTargets, _lambda);
-            total = total + synParts.Total;
-            clip = clip + synParts.Clip;
-            kd = kd + synParts.Kd;
+            total = total.Plus(synParts.Total);
+            clip = clip.Plus(synParts.Clip);
+            kd = kd.Plus(synParts.Kd);
         }
         return (total, new Dictionary<string, Tensor> { ["loss_clip"] = clip, ["loss_kd"] = kd, ["logit_scale"] = scale });
     }

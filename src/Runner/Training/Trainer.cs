@@ -25,10 +25,7 @@ internal static class Trainer
         var s = o.Schedule;
         var decay = model.parameters().Where(p => p.dim() >= 2).ToList();
         var noDecay = model.parameters().Where(p => p.dim() < 2).ToList();
-        using var optimizer = optim.AdamW(
-            [new AdamW.ParamGroup(decay, new AdamW.Options { weight_decay = s.WeightDecay }),
-             new AdamW.ParamGroup(noDecay, new AdamW.Options { weight_decay = 0 })],
-            lr: s.LearningRate, weight_decay: s.WeightDecay);
+        using var optimizer = new AdamW([(decay, s.WeightDecay), (noDecay, 0)]);
         var warmup = (long)Math.Round(o.TotalSteps * s.WarmupFraction);
         var start = TryResume(o, model, optimizer, log);
         model.train();
@@ -45,18 +42,18 @@ internal static class Trainer
                 throw new StageFailedException(FailureKind.Cancelled, $"cancelled at step {step}/{o.TotalSteps}");
             }
             var lr = LearningRateSchedule.At(step, o.TotalSteps, warmup, s.LearningRate);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            optimizer.LearningRate = lr;
 
             using (NewDisposeScope())
             {
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var (loss, extras) = task.Step(step);
                 var value = loss.item<float>();
                 if (!float.IsFinite(value))
                     throw new StageFailedException(FailureKind.Diverged, $"{o.MetricPrefix}loss is {value} at step {step} (lr {lr:g3})");
                 loss.backward();
                 if (s.GradClip > 0) nn.utils.clip_grad_norm_(model.parameters(), s.GradClip);
-                optimizer.step();
+                optimizer.Step();
                 Accumulate(window, "loss", value);
                 foreach (var (name, t) in extras) Accumulate(window, name, t.item<float>());
             }
@@ -86,28 +83,29 @@ internal static class Trainer
 
     private static string Prefixed(TrainerOptions o, string file) => Path.Combine(o.CheckpointDir!, o.MetricPrefix + file);
 
-    private static long TryResume(TrainerOptions o, nn.Module model, OptimizerHelper optimizer, TextWriter log)
+    private static long TryResume(TrainerOptions o, nn.Module model, AdamW optimizer, TextWriter log)
     {
         if (o.CheckpointDir is null || !File.Exists(Prefixed(o, StateFile))) return 0;
         var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Prefixed(o, StateFile)))!;
         if (state.TotalSteps != o.TotalSteps) return 0; // a different schedule: start over rather than mix
+        if (state.Format != CheckpointFormat) return 0; // written by an earlier version (other optimiser state): start over
         model.load(Prefixed(o, state.Weights));
-        optimizer.load_state_dict(Prefixed(o, state.Optimizer));
+        optimizer.Load(Prefixed(o, state.Optimizer));
         log.WriteLine($"resumed {o.MetricPrefix}training at step {state.Step}/{o.TotalSteps} from {o.CheckpointDir}");
         return state.Step;
     }
 
     /// <summary>Written atomically: files of a new step go under new names, then trainer.json is replaced in one rename.</summary>
-    private static void SaveCheckpoint(TrainerOptions o, nn.Module model, OptimizerHelper optimizer, long step)
+    private static void SaveCheckpoint(TrainerOptions o, nn.Module model, AdamW optimizer, long step)
     {
         if (o.CheckpointDir is null) return;
         Directory.CreateDirectory(o.CheckpointDir);
         var weights = $"weights-{step}.bin";
-        var optim = $"optim-{step}.bin";
+        var optim = $"adamw-{step}.bin";
         model.save(Prefixed(o, weights));
-        optimizer.save_state_dict(Prefixed(o, optim));
+        optimizer.Save(Prefixed(o, optim));
         var tmp = Prefixed(o, StateFile + ".tmp");
-        File.WriteAllText(tmp, JsonSerializer.Serialize(new CheckpointState(step, o.TotalSteps, weights, optim)));
+        File.WriteAllText(tmp, JsonSerializer.Serialize(new CheckpointState(step, o.TotalSteps, weights, optim, CheckpointFormat)));
         File.Move(tmp, Prefixed(o, StateFile), overwrite: true);
         foreach (var old in Directory.GetFiles(o.CheckpointDir, o.MetricPrefix + "*-*.bin"))
         {
@@ -116,5 +114,8 @@ internal static class Trainer
         }
     }
 
-    private sealed record CheckpointState(long Step, long TotalSteps, string Weights, string Optimizer);
+    /// <summary>2: optimiser state written by <see cref="AdamW"/> (1, unversioned, was TorchSharp's optimiser format).</summary>
+    private const int CheckpointFormat = 2;
+
+    private sealed record CheckpointState(long Step, long TotalSteps, string Weights, string Optimizer, int Format = 1);
 }
