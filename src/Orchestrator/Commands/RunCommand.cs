@@ -19,8 +19,17 @@ public sealed class RunCommand : Command<RunCommand.Settings>
     public sealed class Settings : SpecSettings
     {
         [CommandOption("--threads <N>")]
-        [Description("Torch threads for the local runner (default: all cores).")]
+        [Description("Torch threads each running stage may use (default: cores ÷ workers).")]
         public int Threads { get; init; }
+
+        [CommandOption("--workers <N>")]
+        [Description("Stages the local runner runs at once (default: 2 when there are 2 or more cores, else 1).")]
+        public int Workers { get; init; }
+
+        public override ValidationResult Validate() =>
+            Threads < 0 ? ValidationResult.Error($"--threads {Threads}: give a positive thread count, or leave it out for cores ÷ workers")
+            : Workers < 0 ? ValidationResult.Error($"--workers {Workers}: give a positive number of stages to run at once, or leave it out for the default")
+            : base.Validate();
 
         [CommandOption("--reports <DIR>")]
         [Description("Where reports go (default ./reports).")]
@@ -46,7 +55,8 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         var queues = plan.Stages.Select(s => s.Queue).Append("default").Distinct().ToList();
         if (new ExperimentProgress(store.StagesOf(submitted.Stored.ExperimentId)).Finished)
             return Finish(store, plan.Spec.Name, settings, workspace, new ExperimentProgress(store.StagesOf(submitted.Stored.ExperimentId)));
-        var runner = LocalRunnerProcess.Start(workspace, queues, settings.Threads, settings.Db, settings.StaleAfter);
+        var (workers, threads) = LocalParallelism(settings);
+        var runner = LocalRunnerProcess.Start(workspace, queues, threads, workers, settings.Db, settings.StaleAfter);
         var restarts = 0;
         var clock = Stopwatch.StartNew();
         var experimentId = submitted.Stored.ExperimentId;
@@ -58,7 +68,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             if (restarts >= 5) throw new RunnerDiedException($"the local runner died {restarts + 1} times; see {Path.Combine(workspace.LogsDir, "runner.log")}; finished stages are kept and `ablate run` resumes");
             Cli.Err.MarkupLine($"[yellow]the local runner exited (code {runner.ExitCode}); restarting it[/]");
             runner.Dispose();
-            runner = LocalRunnerProcess.Start(workspace, queues, settings.Threads, settings.Db, settings.StaleAfter);
+            runner = LocalRunnerProcess.Start(workspace, queues, threads, workers, settings.Db, settings.StaleAfter);
             restarts++;
         }
 
@@ -107,6 +117,19 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         {
             runner.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Two stages at once with half the cores each, unless told otherwise: the models of an ablation grid are
+    /// small, and libtorch spreads one small step over many threads poorly (measured in bench/RESULTS.md).
+    /// Torch threads are process-wide, so the runner's workers share them.
+    /// </summary>
+    internal static (int Workers, int Threads) LocalParallelism(Settings settings)
+    {
+        var cores = Environment.ProcessorCount;
+        var workers = settings.Workers > 0 ? settings.Workers : Math.Min(2, cores);
+        var threads = settings.Threads > 0 ? settings.Threads : Math.Max(1, cores / workers);
+        return (workers, threads);
     }
 
     private static int Finish(ResultsStore store, string experiment, Settings settings, Workspace workspace, ExperimentProgress progress)

@@ -1,3 +1,4 @@
+using Spectre.Console;
 using Ablations.Runner.Hosting;
 using Spectre.Console.Cli;
 using System.ComponentModel;
@@ -23,8 +24,17 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
         public string Devices { get; init; } = "cpu";
 
         [CommandOption("--threads <N>")]
-        [Description("Torch threads for this process (default: all cores).")]
+        [Description("Torch threads each running stage may use (default: all cores).")]
         public int Threads { get; init; }
+
+        [CommandOption("--workers <N>")]
+        [Description("Stages run at once per device (default 1). On CPU pair it with --threads: e.g. --workers 2 --threads 4 on 8 cores.")]
+        public int Workers { get; init; } = 1;
+
+        public override ValidationResult Validate() =>
+            Threads < 0 ? ValidationResult.Error($"--threads {Threads}: give a positive thread count, or leave it out for all cores")
+            : Workers < 1 ? ValidationResult.Error($"--workers {Workers}: give the number of stages to run at once per device, 1 or more")
+            : base.Validate();
 
         [CommandOption("--stale-after <SECONDS>")]
         [Description("Re-queue a running stage whose worker has not sent a heartbeat for this long (default 30).")]
@@ -47,6 +57,7 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
             Queues = Split(settings.Queues),
             Devices = Split(settings.Devices).Select(d => d == "cpu" || d.StartsWith("cuda", StringComparison.Ordinal) ? d : $"cuda:{d}").ToList(),
             Threads = settings.Threads,
+            WorkersPerDevice = settings.Workers,
             StaleAfter = TimeSpan.FromSeconds(settings.StaleAfter),
             Heartbeat = TimeSpan.FromSeconds(settings.Heartbeat),
         };
@@ -59,7 +70,7 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
         using (var host = new RunnerHost(workspace, runnerSettings))
         {
             host.Host.StageEnded += (hash, status) => Console.WriteLine($"runner: stage {hash[..12]} {status}");
-            Console.WriteLine($"runner: {host.Host.WorkerName} on queues {string.Join(",", runnerSettings.Queues)}, devices {string.Join(",", runnerSettings.Devices)}, store {workspace.Store.Display}");
+            Console.WriteLine($"runner: {host.Host.WorkerName} on queues {string.Join(",", runnerSettings.Queues)}, devices {string.Join(",", runnerSettings.Devices)} × {runnerSettings.WorkersPerDevice} worker(s), torch threads {TorchSharp.torch.get_num_threads()}, store {workspace.Store.Display}");
             stop.Wait();
             Console.WriteLine("runner: stopping; running stages go back to the queue");
         }

@@ -22,7 +22,7 @@ public sealed class LocalRunnerProcess : IDisposable
     public int ExitCode => _process.ExitCode;
     public int Id => _process.Id;
 
-    public static LocalRunnerProcess Start(Workspace workspace, IEnumerable<string> queues, int threads, string? db, double staleAfterSeconds = 30)
+    public static LocalRunnerProcess Start(Workspace workspace, IEnumerable<string> queues, int threads, int workers, string? db, double staleAfterSeconds = 30)
     {
         var (exe, prefix) = SelfCommand();
         var psi = new ProcessStartInfo(exe)
@@ -36,7 +36,8 @@ public sealed class LocalRunnerProcess : IDisposable
         foreach (var a in new[] { "runner", "--root", workspace.Root, "--queues", string.Join(",", queues.Distinct()), "--supervised",
                      "--stale-after", staleAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
-        if (threads > 0) { psi.ArgumentList.Add("--threads"); psi.ArgumentList.Add(threads.ToString()); }
+        if (threads > 0) { psi.ArgumentList.Add("--threads"); psi.ArgumentList.Add(threads.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
+        if (workers > 1) { psi.ArgumentList.Add("--workers"); psi.ArgumentList.Add(workers.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
         if (db is not null) { psi.ArgumentList.Add("--db"); psi.ArgumentList.Add(db); }
         Directory.CreateDirectory(workspace.LogsDir);
         var log = new StreamWriter(Path.Combine(workspace.LogsDir, "runner.log"), append: true) { AutoFlush = true };

@@ -8,7 +8,7 @@ using Hangfire.Server;
 namespace Ablations.Runner.Hosting;
 
 /// <summary>
-/// A runner process: one Hangfire server with one worker per device on the given queues, plus a sweep that
+/// A runner process: one Hangfire server with <see cref="RunnerSettings.WorkersPerDevice"/> workers per device on the given queues, plus a sweep that
 /// re-queues stages whose worker died. Dispose stops it gracefully: running stages are cancelled and go back
 /// to the queue, so the next runner resumes them (from their checkpoints where they keep any).
 /// </summary>
@@ -34,7 +34,7 @@ public sealed class RunnerHost : IDisposable
         _server = new BackgroundJobServer(new BackgroundJobServerOptions
         {
             Queues = settings.Queues.ToArray(),
-            WorkerCount = Math.Max(1, settings.Devices.Count),
+            WorkerCount = Math.Max(1, settings.Devices.Count) * Math.Max(1, settings.WorkersPerDevice),
             ServerName = Host.WorkerName,
             SchedulePollingInterval = TimeSpan.FromSeconds(1),
             CancellationCheckInterval = TimeSpan.FromSeconds(1),

@@ -6,6 +6,11 @@ public sealed record RunnerSettings
     public IReadOnlyList<string> Queues { get; init; } = ["default"];
     /// <summary>One worker per device: ["cpu"] or ["cuda:0", "cuda:1"].</summary>
     public IReadOnlyList<string> Devices { get; init; } = ["cpu"];
+    /// <summary>
+    /// Stages run at once on each device. On CPU, small models use extra torch threads poorly, so two stages
+    /// with half the cores each finish a grid sooner than one stage with all of them (see bench/RESULTS.md).
+    /// </summary>
+    public int WorkersPerDevice { get; init; } = 1;
     /// <summary>Torch threads per process (process-global in libtorch); 0 leaves libtorch's default.</summary>
     public int Threads { get; init; }
     public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(2);

@@ -45,6 +45,34 @@ public sealed class CommandGridTests
     }
 
     [Fact]
+    public void Run_TwoWorkers_RunTwoStagesAtOnce()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.sh", Fixtures.Trainer);
+        var spec = dir.Write("pair.yaml", Fixtures.Spec("pair", "[1, 2]", "[3]", seeds: "[1]", env: "SLEEP: '1.5'"));
+
+        var run = Ablate.Run(dir.Path, "run", spec, "--workers", "2", "--threads", "1");
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Contains("cpu × 2 worker(s), torch threads 1", File.ReadAllText(Path.Combine(dir.Path, ".ablations", "logs", "runner.log")));
+        using var db = dir.Store().NewContext();
+        var spans = db.Stages.Select(s => new { s.StartedAt, s.FinishedAt }).ToList();
+        Assert.Equal(2, spans.Count);
+        Assert.True(spans[0].StartedAt < spans[1].FinishedAt && spans[1].StartedAt < spans[0].FinishedAt,
+            $"the two 1.5 s stages did not overlap: {string.Join("; ", spans.Select(s => $"{s.StartedAt:O} - {s.FinishedAt:O}"))}");
+    }
+
+    [Fact]
+    public void Run_BadWorkerCount_Exit2WithTheFix()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.sh", Fixtures.Trainer);
+        var spec = dir.Write("toy.yaml", Fixtures.Spec("toy", "[1]", "[3]", seeds: "[1]"));
+        var run = Ablate.Run(dir.Path, "run", spec, "--workers", "-1");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--workers -1: give a positive number", run.Stderr);
+    }
+
+    [Fact]
     public void Run_OneCellFails_ItsRunsFailWithReason_OthersSucceed()
     {
         using var dir = new TempDir();
