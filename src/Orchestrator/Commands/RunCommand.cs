@@ -75,16 +75,17 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         try
         {
             var progress = Snapshot();
+            var startFraction = progress.Fraction;
             if (AnsiConsole.Profile.Capabilities.Interactive)
             {
-                AnsiConsole.Live(ProgressView.Render(progress, clock.Elapsed)).Start(live =>
+                AnsiConsole.Live(ProgressView.Render(progress, clock.Elapsed, startFraction)).Start(live =>
                 {
                     while (!progress.Finished && !interrupt.IsCancellationRequested)
                     {
                         interrupt.Token.WaitHandle.WaitOne(500);
                         Supervise();
                         progress = Snapshot();
-                        live.UpdateTarget(ProgressView.Render(progress, clock.Elapsed));
+                        live.UpdateTarget(ProgressView.Render(progress, clock.Elapsed, startFraction));
                     }
                 });
             }
@@ -100,7 +101,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
                     var counts = $"{progress.Count(Core.Store.Entities.StageStatus.Succeeded)}/{progress.Count(Core.Store.Entities.StageStatus.Failed)}/{progress.Count(Core.Store.Entities.StageStatus.Running)}";
                     if (counts != last || clock.Elapsed - lastPrint > TimeSpan.FromSeconds(10))
                     {
-                        Console.WriteLine(ProgressView.Summary(progress, clock.Elapsed));
+                        Console.WriteLine(ProgressView.Summary(progress, clock.Elapsed, startFraction));
                         (last, lastPrint) = (counts, clock.Elapsed);
                     }
                 }
