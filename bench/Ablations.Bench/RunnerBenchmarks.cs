@@ -12,8 +12,10 @@ namespace Ablations.Bench;
 
 /// <summary>
 /// Runner benchmarks of issue 3 §6, each a ratio of loops measured side by side in this process, interleaved
-/// in rounds of <c>--steps</c> steps per loop (default 1: A, B, C, D, then B, C, D, A, ...; the order rotates
-/// every round), ratios are the median over rounds of the paired per-round ratios:
+/// in rounds of <c>--steps</c> steps per loop (default 8: A, B, C, D, then B, C, D, A, ...; the order rotates
+/// every round), ratios are the median over rounds of the paired per-round ratios. Training tasks prepare
+/// their next batch while a step trains, so a loop's last prefetch of a round overlaps the next loop's
+/// steps; with 8 steps per round that borrowed overlap is at most 1/8 of a round (with 1 step it was all of it):
 /// <list type="bullet">
 /// <item><c>kd</c>: seconds per student step (cnn-tiny, batch 128, 32×32, GT + synthetic caption terms, through
 /// <see cref="Trainer"/>) with the reinforced KD loss from two stored teachers ÷ the same step as the no-KD
@@ -36,7 +38,7 @@ internal static class RunnerBenchmarks
     public static int Run(string[] args)
     {
         var which = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
-        int steps = 1, rounds = 25, threads = 1, rows = 512;
+        int steps = 8, rounds = 10, threads = 1, rows = 512;
         var db = "/work/main/.ablations/ablations.db";
         for (var i = args.Length > 0 && args[0] == which ? 1 : 0; i < args.Length; i += 2)
         {
