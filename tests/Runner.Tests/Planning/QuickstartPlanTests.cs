@@ -1,14 +1,11 @@
-using System.Text.Json.Nodes;
 using Ablations.Core.Planning;
-using Ablations.Core.Planning.Pipelines;
 using Ablations.Core.Spec;
-using YamlDotNet.Serialization;
 
 namespace Ablations.Runner.Tests.Planning;
 
 /// <summary>
-/// experiments/quickstart.yaml through the pipeline (read here with a minimal YAML → JSON conversion, not the
-/// real spec parser): every cell plans, and the world, teachers and embeddings are shared across runs.
+/// experiments/quickstart.yaml through the real spec loader and planner: every cell plans, and the world,
+/// teachers and embeddings are shared across runs (the README's description of the grid).
 /// </summary>
 public sealed class QuickstartPlanTests
 {
@@ -19,54 +16,24 @@ public sealed class QuickstartPlanTests
         return Path.Combine(dir, relative);
     }
 
-    private static JsonNode? ToJson(object? yaml) => yaml switch
-    {
-        Dictionary<object, object?> map => new JsonObject(map.Select(kv => KeyValuePair.Create(kv.Key.ToString()!, ToJson(kv.Value)))),
-        List<object?> list => new JsonArray(list.Select(ToJson).ToArray()),
-        string s when long.TryParse(s, out var l) => l,
-        string s when double.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var d) => d,
-        string s when bool.TryParse(s, out var b) => b,
-        string s => s,
-        _ => null,
-    };
-
     [Fact]
     public void Quickstart_EveryCellPlans_AndSharesWorldTeachersAndEmbeddings()
     {
-        var root = ToJson(new DeserializerBuilder().Build().Deserialize<object>(File.ReadAllText(RepoFile("experiments/quickstart.yaml"))))!.AsObject();
-        var variants = root["variants"]!.AsObject().ToDictionary(kind => kind.Key,
-            kind => (IReadOnlyDictionary<string, JsonObject>)kind.Value!.AsObject().ToDictionary(v => v.Key, v => v.Value!.AsObject()));
-        var spec = new ExperimentSpec
-        {
-            Name = "quickstart", SourcePath = "quickstart.yaml", SourceText = "", Pipeline = "reinforced",
-            Stages = root["stages"]!.AsObject(), Variants = variants,
-        };
-        var unique = new Dictionary<string, HashSet<string>>();
-        var runs = 0;
-        foreach (var teachers in root["parameters"]!["student.teachers"]!["values"]!.AsArray())
-        foreach (var scale in root["parameters"]!["student.kd.scale"]!["values"]!.AsArray())
-        {
-            if (teachers!.AsArray().Count == 0 && (long)scale! != 5) continue; // the spec's exclude list
-            foreach (var seed in root["seeds"]!.AsArray())
-            {
-                var config = spec.Stages.DeepClone().AsObject();
-                config["student"]!["teachers"] = teachers.DeepClone();
-                config["student"]!["kd"]!["scale"] = scale!.DeepClone();
-                var stages = new ReinforcedPipeline().Build(spec, new Dictionary<string, JsonNode?>(), config, (long)seed!);
-                var identity = new Dictionary<string, string>();
-                foreach (var s in stages)
-                {
-                    identity[s.Key] = s.Type + s.Config.ToJsonString() + string.Join(",", s.Inputs.OrderBy(i => i.Key).Select(i => i.Key + "=" + identity[i.Value]));
-                    (unique.TryGetValue(s.Type, out var set) ? set : unique[s.Type] = []).Add(identity[s.Key]);
-                }
-                runs++;
-            }
-        }
-        Assert.Equal(20, runs);
-        Assert.Single(unique["world"]);
-        Assert.Equal(2, unique["teacher"].Count);
-        Assert.Equal(2, unique["embed"].Count);
-        Assert.False(unique.ContainsKey("captioner"));
-        Assert.Equal(20, unique["student"].Count);
+        var loaded = SpecLoader.Load(RepoFile("experiments/quickstart.yaml"));
+        Assert.True(loaded.Ok, string.Join("\n", loaded.Diagnostics));
+        var plan = Planner.Plan(loaded.Spec!);
+
+        Assert.Equal(12, plan.Runs.Count); // baseline, t_a, t_b, t_a+t_b at 5, 20, 50; two seeds
+        Assert.Equal(84, plan.TotalStageInstances);
+        int Unique(string type) => plan.Stages.Count(s => s.Type == type);
+        Assert.Equal(1, Unique("world"));
+        Assert.Equal(2, Unique("teacher"));
+        Assert.Equal(2, Unique("embed"));
+        Assert.Equal(0, Unique("captioner"));
+        Assert.Equal(12, Unique("student"));
+        Assert.Equal(14, Unique("eval")); // 12 students + 2 teachers
+        Assert.Equal(31, plan.Stages.Count);
+        var world = plan.Stages.Single(s => s.Type == "world").Hash;
+        Assert.All(plan.Runs, r => Assert.Equal(world, r.StageHashesByKey["world"]));
     }
 }
