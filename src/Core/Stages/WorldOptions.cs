@@ -14,8 +14,11 @@ public sealed record WorldOptions(
     double MultiObjectRate,  // probability an image holds more than one object (up to 3)
     NoiseRates WebNoise,
     NoiseRates FilteredNoise,
-    int ShardRows)           // rows per Parquet shard file
+    int ShardRows,           // rows per Parquet shard file
+    string Tokenizer)        // text tokenizer of every model trained on this world: word (closed vocabulary) or gpt2 (BPE)
 {
+    public static readonly string[] Tokenizers = ["word", "gpt2"];
+
     public static readonly NoiseRates DefaultWebNoise = new(0.25, 0.15, 0.10, 0.10, 0.05);
     public static readonly NoiseRates DefaultFilteredNoise = new(0.10, 0.03, 0.02, 0.02, 0.0);
 
@@ -32,13 +35,20 @@ public sealed record WorldOptions(
         r.Double("multi_object_rate", 0.3, 0, 1),
         NoiseRates.Bind(r.Child("web_noise"), DefaultWebNoise),
         NoiseRates.Bind(r.Child("filtered_noise"), DefaultFilteredNoise),
-        r.Int("shard_rows", 20_000, 100, 10_000_000));
+        r.Int("shard_rows", 20_000, 100, 10_000_000),
+        r.String("tokenizer", "word", Tokenizers));
 
-    public JsonObject ToJson() => new()
+    /// <summary>The normalised config that enters the stage hash; the default tokenizer is left out so worlds made before the option keep their hashes.</summary>
+    public JsonObject ToJson()
     {
-        ["seed"] = Seed, ["image_size"] = ImageSize, ["web_pool"] = WebPool, ["filtered_pool"] = FilteredPool,
-        ["hq_pool"] = HighQuality, ["eval_per_task"] = EvalPerTask, ["retrieval"] = Retrieval,
-        ["multi_object_rate"] = MultiObjectRate, ["web_noise"] = WebNoise.ToJson(),
-        ["filtered_noise"] = FilteredNoise.ToJson(), ["shard_rows"] = ShardRows,
-    };
+        var o = new JsonObject
+        {
+            ["seed"] = Seed, ["image_size"] = ImageSize, ["web_pool"] = WebPool, ["filtered_pool"] = FilteredPool,
+            ["hq_pool"] = HighQuality, ["eval_per_task"] = EvalPerTask, ["retrieval"] = Retrieval,
+            ["multi_object_rate"] = MultiObjectRate, ["web_noise"] = WebNoise.ToJson(),
+            ["filtered_noise"] = FilteredNoise.ToJson(), ["shard_rows"] = ShardRows,
+        };
+        if (Tokenizer != "word") o["tokenizer"] = Tokenizer;
+        return o;
+    }
 }

@@ -39,4 +39,29 @@ public sealed class ChainTests
         Assert.True(em.Finals.ContainsKey("zeroshot_object"));
         Assert.True(em.Finals.ContainsKey("t2i_r5"));
     }
+
+    /// <summary>The BPE path: a world with <c>tokenizer: gpt2</c> trains, captions and evaluates on GPT-2 ids.</summary>
+    [Fact]
+    public void Gpt2World_ModelsTrainCaptionAndEvaluateOnBpeTokens()
+    {
+        using var h = new StageHarness();
+        var (world, _) = h.Run(StageCatalog.Resolve("world"), "world",
+            J("""{"seed": 5, "image_size": 16, "web_pool": 16, "filtered_pool": 32, "hq_pool": 16, "eval_per_task": 8, "retrieval": 8, "tokenizer": "gpt2"}"""));
+        Assert.Equal("gpt2", Runner.Data.World.WorldManifest.Load(world).TokenizerKind);
+        var (teacher, _) = h.Run(StageCatalog.Resolve("teacher"), "teacher",
+            J("""{"arch": "cnn-tiny", "pool": "filtered", "seed": 1, "epochs": 1, "batch_size": 16}"""), new Dictionary<string, string> { ["world"] = world });
+        var card = Runner.Modeling.ModelFiles.ReadCard(teacher);
+        Assert.Equal("gpt2", card.Tokenizer);
+        Assert.Equal(50259, card.Spec.VocabSize);
+        var (captioner, _) = h.Run(StageCatalog.Resolve("captioner"), "captioner",
+            J("""{"arch": "cnn-tiny", "seed": 2, "epochs": 1, "batch_size": 16}"""), new Dictionary<string, string> { ["world"] = world });
+        var (captions, _) = h.Run(StageCatalog.Resolve("captions"), "captions",
+            J("""{"pool": "web", "per_image": 1}"""), new Dictionary<string, string> { ["world"] = world, ["captioner"] = captioner });
+        var sampled = Runner.Data.Reinforced.CaptionSet.Load(captions);
+        Assert.Equal(16, sampled.Captions.Length);
+        Assert.All(sampled.Captions, c => Assert.Single(c));
+        var (_, em) = h.Run(StageCatalog.Resolve("eval"), "eval", new JsonObject(),
+            new Dictionary<string, string> { ["world"] = world, ["model"] = teacher });
+        Assert.InRange(em.Finals["zeroshot_avg"], 0, 1);
+    }
 }

@@ -29,7 +29,7 @@ internal static class WorldGenerator
         }
         var manifest = new WorldManifest(o.ImageSize, CaptionWriter.Vocabulary.Distinct().Order(StringComparer.Ordinal).ToList(),
             ZeroShotTask.All, new Dictionary<string, int> { ["web"] = o.WebPool, ["filtered"] = o.FilteredPool, ["hq"] = o.HighQuality },
-            o.Retrieval, o.ToJson());
+            o.Retrieval, o.ToJson(), o.Tokenizer);
         manifest.Save(outDir);
         return manifest;
     }

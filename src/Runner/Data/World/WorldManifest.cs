@@ -10,7 +10,8 @@ internal sealed record WorldManifest(
     IReadOnlyList<ZeroShotTask> Tasks,
     IReadOnlyDictionary<string, int> Pools,
     int Retrieval,
-    JsonObject Options)
+    JsonObject Options,
+    string TokenizerKind = "word")
 {
     public const string FileName = "world.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -21,5 +22,11 @@ internal sealed record WorldManifest(
         JsonSerializer.Deserialize<WorldManifest>(File.ReadAllText(Path.Combine(dir, FileName)), Json)
         ?? throw new InvalidDataException($"{dir}/{FileName} is empty");
 
-    public WordTokenizer Tokenizer() => new(Vocabulary);
+    /// <summary>The tokenizer every model of this world uses: the closed word list, or GPT-2 BPE (<c>tokenizer: gpt2</c>).</summary>
+    public ITextTokenizer Tokenizer() => TokenizerKind switch
+    {
+        "word" => new WordTokenizer(Vocabulary),
+        "gpt2" => new BpeTokenizer(),
+        var k => throw new InvalidDataException($"world.json names tokenizer '{k}'; this version knows word and gpt2"),
+    };
 }
