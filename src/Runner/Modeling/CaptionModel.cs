@@ -39,14 +39,20 @@ internal sealed class CaptionModel : nn.Module
     public ModelSpec Spec { get; }
 
     /// <summary>Next-token logits [B, T, V] for the T given tokens (position t predicts token t+1).</summary>
-    public Tensor Logits(Tensor images, Tensor ids)
+    public Tensor Logits(Tensor images, Tensor ids) => head.forward(norm.forward(Hidden(images, ids).narrow(1, PrefixTokens, ids.shape[1])));
+
+    /// <summary>Logits [B, V] of the token after the T given ones: the vocabulary head runs on the last position only (a 50k-token BPE head made sampling T× slower otherwise).</summary>
+    public Tensor NextLogits(Tensor images, Tensor ids) => head.forward(norm.forward(Hidden(images, ids).select(1, PrefixTokens + ids.shape[1] - 1)));
+
+    /// <summary>Hidden states [B, prefix + T, width] after the decoder blocks.</summary>
+    private Tensor Hidden(Tensor images, Tensor ids)
     {
         var b = images.shape[0];
         var t = ids.shape[1];
         var prefix = image.forward(images).view(b, PrefixTokens, _width);
         var x = cat([prefix, tokens.forward(ids)], 1).Plus(positions.narrow(1, 0, PrefixTokens + t));
         foreach (var block in blocks) x = block.forward(x);
-        return head.forward(norm.forward(x.narrow(1, PrefixTokens, t)));
+        return x;
     }
 
     /// <summary>Teacher-forced loss on [BOS, w…, EOT, PAD…] rows; padding is ignored.</summary>
