@@ -56,68 +56,54 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         if (new ExperimentProgress(store.StagesOf(submitted.Stored.ExperimentId)).Finished)
             return Finish(store, plan.Spec.Name, settings, workspace, new ExperimentProgress(store.StagesOf(submitted.Stored.ExperimentId)));
         var (workers, threads) = LocalParallelism(settings);
-        var runner = LocalRunnerProcess.Start(workspace, queues, threads, workers, settings.Db, settings.StaleAfter);
-        var restarts = 0;
+        using var supervisor = new RunnerSupervisor(
+            () => LocalRunnerProcess.Start(workspace, queues, threads, workers, settings.Db, settings.StaleAfter),
+            Path.Combine(workspace.LogsDir, "runner.log"),
+            code => Cli.Err.MarkupLine($"[yellow]the local runner exited (code {code}); restarting it[/]"));
         var clock = Stopwatch.StartNew();
         var experimentId = submitted.Stored.ExperimentId;
         ExperimentProgress Snapshot() => new(store.StagesOf(experimentId));
+        void Supervise() => supervisor.Check();
 
-        void Supervise()
+        var progress = Snapshot();
+        var startFraction = progress.Fraction;
+        if (AnsiConsole.Profile.Capabilities.Interactive)
         {
-            if (!runner.HasExited) return;
-            if (restarts >= 5) throw new RunnerDiedException($"the local runner died {restarts + 1} times; see {Path.Combine(workspace.LogsDir, "runner.log")}; finished stages are kept and `ablate run` resumes");
-            Cli.Err.MarkupLine($"[yellow]the local runner exited (code {runner.ExitCode}); restarting it[/]");
-            runner.Dispose();
-            runner = LocalRunnerProcess.Start(workspace, queues, threads, workers, settings.Db, settings.StaleAfter);
-            restarts++;
-        }
-
-        try
-        {
-            var progress = Snapshot();
-            var startFraction = progress.Fraction;
-            if (AnsiConsole.Profile.Capabilities.Interactive)
+            AnsiConsole.Live(ProgressView.Render(progress, clock.Elapsed, startFraction)).Start(live =>
             {
-                AnsiConsole.Live(ProgressView.Render(progress, clock.Elapsed, startFraction)).Start(live =>
-                {
-                    while (!progress.Finished && !interrupt.IsCancellationRequested)
-                    {
-                        interrupt.Token.WaitHandle.WaitOne(500);
-                        Supervise();
-                        progress = Snapshot();
-                        live.UpdateTarget(ProgressView.Render(progress, clock.Elapsed, startFraction));
-                    }
-                });
-            }
-            else
-            {
-                var last = "";
-                var lastPrint = TimeSpan.Zero;
                 while (!progress.Finished && !interrupt.IsCancellationRequested)
                 {
                     interrupt.Token.WaitHandle.WaitOne(500);
                     Supervise();
                     progress = Snapshot();
-                    var counts = $"{progress.Count(Core.Store.Entities.StageStatus.Succeeded)}/{progress.Count(Core.Store.Entities.StageStatus.Failed)}/{progress.Count(Core.Store.Entities.StageStatus.Running)}";
-                    if (counts != last || clock.Elapsed - lastPrint > TimeSpan.FromSeconds(10))
-                    {
-                        Console.WriteLine(ProgressView.Summary(progress, clock.Elapsed, startFraction));
-                        (last, lastPrint) = (counts, clock.Elapsed);
-                    }
+                    live.UpdateTarget(ProgressView.Render(progress, clock.Elapsed, startFraction));
+                }
+            });
+        }
+        else
+        {
+            var last = "";
+            var lastPrint = TimeSpan.Zero;
+            while (!progress.Finished && !interrupt.IsCancellationRequested)
+            {
+                interrupt.Token.WaitHandle.WaitOne(500);
+                Supervise();
+                progress = Snapshot();
+                var counts = $"{progress.Count(Core.Store.Entities.StageStatus.Succeeded)}/{progress.Count(Core.Store.Entities.StageStatus.Failed)}/{progress.Count(Core.Store.Entities.StageStatus.Running)}";
+                if (counts != last || clock.Elapsed - lastPrint > TimeSpan.FromSeconds(10))
+                {
+                    Console.WriteLine(ProgressView.Summary(progress, clock.Elapsed, startFraction));
+                    (last, lastPrint) = (counts, clock.Elapsed);
                 }
             }
-            runner.Stop(TimeSpan.FromSeconds(30));
-            if (interrupt.IsCancellationRequested)
-            {
-                Cli.Err.MarkupLine($"[yellow]interrupted.[/] Finished stages are kept; run the same command again to resume.");
-                return Cli.Interrupted;
-            }
-            return Finish(store, plan.Spec.Name, settings, workspace, progress);
         }
-        finally
+        supervisor.Current.Stop(TimeSpan.FromSeconds(30));
+        if (interrupt.IsCancellationRequested)
         {
-            runner.Dispose();
+            Cli.Err.MarkupLine($"[yellow]interrupted.[/] Finished stages are kept; run the same command again to resume.");
+            return Cli.Interrupted;
         }
+        return Finish(store, plan.Spec.Name, settings, workspace, progress);
     }
 
     /// <summary>

@@ -25,13 +25,7 @@ public sealed class LocalRunnerProcess : IDisposable
     public static LocalRunnerProcess Start(Workspace workspace, IEnumerable<string> queues, int threads, int workers, string? db, double staleAfterSeconds = 30)
     {
         var (exe, prefix) = SelfCommand();
-        var psi = new ProcessStartInfo(exe)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var psi = new ProcessStartInfo(exe);
         foreach (var a in prefix) psi.ArgumentList.Add(a);
         foreach (var a in new[] { "runner", "--root", workspace.Root, "--queues", string.Join(",", queues.Distinct()), "--supervised",
                      "--stale-after", staleAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
@@ -39,8 +33,16 @@ public sealed class LocalRunnerProcess : IDisposable
         if (threads > 0) { psi.ArgumentList.Add("--threads"); psi.ArgumentList.Add(threads.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
         if (workers > 1) { psi.ArgumentList.Add("--workers"); psi.ArgumentList.Add(workers.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
         if (db is not null) { psi.ArgumentList.Add("--db"); psi.ArgumentList.Add(db); }
-        Directory.CreateDirectory(workspace.LogsDir);
-        var log = new StreamWriter(Path.Combine(workspace.LogsDir, "runner.log"), append: true) { AutoFlush = true };
+        return Launch(psi, Path.Combine(workspace.LogsDir, "runner.log"));
+    }
+
+    /// <summary>Starts <paramref name="psi"/> (its stdin kept open as the stop signal) with stdout and stderr appended to <paramref name="logPath"/>.</summary>
+    internal static LocalRunnerProcess Launch(ProcessStartInfo psi, string logPath)
+    {
+        psi.RedirectStandardInput = psi.RedirectStandardOutput = psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
@@ -66,13 +68,16 @@ public sealed class LocalRunnerProcess : IDisposable
     }
 
     /// <summary>Asks the runner to stop (its running stages go back to the queue), then kills it after the grace period.</summary>
+    /// <remarks>Also when the runner has already exited, waits until its last output lines are in the log (a crashed runner's final words are what the log is for).</remarks>
     public void Stop(TimeSpan grace)
     {
-        if (_process.HasExited) return;
-        try { _process.StandardInput.Close(); }
-        catch (IOException) { }
-        if (!_process.WaitForExit(grace)) _process.Kill(entireProcessTree: true);
-        _process.WaitForExit();
+        if (!_process.HasExited)
+        {
+            try { _process.StandardInput.Close(); }
+            catch (IOException) { }
+            if (!_process.WaitForExit(grace)) _process.Kill(entireProcessTree: true);
+        }
+        _process.WaitForExit(); // the parameterless overload also drains the redirected output
     }
 
     public void Kill()
