@@ -29,6 +29,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         public override ValidationResult Validate() =>
             Threads < 0 ? ValidationResult.Error($"--threads {Threads}: give a positive thread count, or leave it out for cores ÷ workers")
             : Workers < 0 ? ValidationResult.Error($"--workers {Workers}: give a positive number of stages to run at once, or leave it out for the default")
+            : !(StaleAfter > 2) ? ValidationResult.Error($"--stale-after {StaleAfter}: give the seconds without a heartbeat after which a running stage is re-queued, more than the runner's 2 s heartbeat (default 30)")
             : base.Validate();
 
         [CommandOption("--reports <DIR>")]

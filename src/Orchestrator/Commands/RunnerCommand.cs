@@ -34,6 +34,8 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
         public override ValidationResult Validate() =>
             Threads < 0 ? ValidationResult.Error($"--threads {Threads}: give a positive thread count, or leave it out for all cores")
             : Workers < 1 ? ValidationResult.Error($"--workers {Workers}: give the number of stages to run at once per device, 1 or more")
+            : !(Heartbeat > 0) ? ValidationResult.Error($"--heartbeat {Heartbeat}: give a positive interval in seconds (default 2)")
+            : !(StaleAfter > Heartbeat) ? ValidationResult.Error($"--stale-after {StaleAfter}: must exceed --heartbeat {Heartbeat}, or every running stage would look abandoned (default 30)")
             : base.Validate();
 
         [CommandOption("--stale-after <SECONDS>")]

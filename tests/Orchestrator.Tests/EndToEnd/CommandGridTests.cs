@@ -62,7 +62,7 @@ public sealed class CommandGridTests
     }
 
     [Fact]
-    public void Run_BadWorkerCount_Exit2WithTheFix()
+    public void Run_BadWorkerCountOrStaleness_Exit2WithTheFix()
     {
         using var dir = new TempDir();
         dir.Write("train.sh", Fixtures.Trainer);
@@ -70,6 +70,12 @@ public sealed class CommandGridTests
         var run = Ablate.Run(dir.Path, "run", spec, "--workers", "-1");
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--workers -1: give a positive number", run.Stderr);
+        var stale = Ablate.Run(dir.Path, "run", spec, "--stale-after", "0");
+        Assert.Equal(2, stale.ExitCode);
+        Assert.Contains("--stale-after 0: give the seconds without a heartbeat", stale.Stderr);
+        var runner = Ablate.Run(dir.Path, "runner", "--stale-after", "1", "--heartbeat", "2");
+        Assert.Equal(2, runner.ExitCode);
+        Assert.Contains("--stale-after 1: must exceed --heartbeat 2", runner.Stderr);
     }
 
     [Fact]
