@@ -23,8 +23,7 @@ internal sealed class ReinforcedTrainingTask : ITrainingTask
     private readonly double _gtReplace;
     private readonly Device _device;
     private readonly Tensor[] _teacherImage;  // per teacher [N*Augs, D]
-    private readonly Tensor[] _teacherGt;     // per teacher [N, D]
-    private readonly Tensor[] _teacherSyn;    // per teacher [N*cols, D], columns as in the source's mix layout
+    private readonly Tensor[] _teacherText;   // per teacher [N*(1+cols), D]: per row the GT caption, then the mix's synthetic columns
     private readonly Prefetcher<HostBatch> _prefetch;
 
     public ReinforcedTrainingTask(ClipModel model, ReinforcedBatchSource src, ITextTokenizer tok, int batchSize, long seed,
@@ -42,13 +41,15 @@ internal sealed class ReinforcedTrainingTask : ITrainingTask
         _device = device;
         var n = src.Pixels.Length;
         _teacherImage = src.Teachers.Select(t => tensor(t.Set.Image, [n * t.Set.Augs, t.Set.Dim], device: device)).ToArray();
-        _teacherGt = src.Teachers.Select(t => tensor(t.Set.Gt, [n, t.Set.Dim], device: device)).ToArray();
-        _teacherSyn = src.Teachers.Select(t => SynTensor(t.Set, src.CaptionMix, src.PerCaptioner, n, device)).ToArray();
+        _teacherText = src.Teachers.Select(t => TextTargets(t.Set, src.CaptionMix, src.PerCaptioner, n, device)).ToArray();
         _prefetch = new Prefetcher<HostBatch>(Prepare);
     }
 
     public nn.Module Model => _model;
     public int BatchSize { get; }
+
+    /// <summary>Teacher <paramref name="t"/>'s text-target table (see <see cref="TextTargets"/>), for tests.</summary>
+    internal Tensor TextTargetsOf(int t) => _teacherText[t];
 
     public (Tensor Loss, IReadOnlyDictionary<string, Tensor> Extras) Step(long step)
     {
@@ -57,12 +58,12 @@ internal sealed class ReinforcedTrainingTask : ITrainingTask
         var images = tensor(h.Pixels, [b, 3, _size, _size], device: _device);
         var scale = _model.Scale();
         var imageEmb = _model.EncodeImage(images);
-        var rowIdx = tensor(h.RowIndex, device: _device);
+        var gtIdx = tensor(h.GtTextIndex, device: _device);
 
         var gtTargets = new List<TeacherTargets>();
         for (var t = 0; t < _src.Teachers.Count; t++)
             gtTargets.Add(new TeacherTargets(_teacherImage[t].index_select(0, tensor(h.TeacherImageIndex[t], device: _device)),
-                _teacherGt[t].index_select(0, rowIdx), _src.Teachers[t].Scale));
+                _teacherText[t].index_select(0, gtIdx), _src.Teachers[t].Scale));
         var gtText = tensor(h.GtTokens, [b, Batches.ContextLength], device: _device);
         var gtParts = ReinforcedKdLoss.Compute(imageEmb, _model.EncodeText(gtText), scale, gtTargets, _lambda);
         var total = gtParts.Total;
@@ -72,7 +73,7 @@ internal sealed class ReinforcedTrainingTask : ITrainingTask
         if (h.SyntheticIndex is not null)
         {
             var synIdx = tensor(h.SyntheticIndex, device: _device);
-            var synTargets = gtTargets.Select((g, t) => g with { Text = _teacherSyn[t].index_select(0, synIdx) }).ToList();
+            var synTargets = gtTargets.Select((g, t) => g with { Text = _teacherText[t].index_select(0, synIdx) }).ToList();
             var synText = tensor(h.SyntheticTokens!, [b, Batches.ContextLength], device: _device);
             var synParts = ReinforcedKdLoss.Compute(imageEmb, _model.EncodeText(synText), scale, synTargets, _lambda);
             total = total.Plus(synParts.Total);
@@ -83,7 +84,7 @@ internal sealed class ReinforcedTrainingTask : ITrainingTask
     }
 
     /// <summary>The host side of step <paramref name="step"/>: rows, the random choices, replayed pixels, token ids and target indices.</summary>
-    private HostBatch Prepare(long step)
+    internal HostBatch Prepare(long step)
     {
         var n = _src.Pixels.Length;
         var rows = Batches.StepRows(_seed, step, n, BatchSize);
@@ -91,6 +92,7 @@ internal sealed class ReinforcedTrainingTask : ITrainingTask
         var b = rows.Length;
         var aug = new int[b];
         var synCol = new int[b];
+        var gtCol = new int[b];                // -1: the GT caption; else the synthetic column that replaced it
         var gtText = new string[b];
         var synText = new string[b];
         var cols = _src.CaptionMix.Count * _src.PerCaptioner;
@@ -98,6 +100,7 @@ internal sealed class ReinforcedTrainingTask : ITrainingTask
         {
             var rng = Rng.For(_seed, 0x5e1ec7, step, k);
             aug[k] = _sequential ? (int)(epoch % _src.AugsUsed) : rng.Next(_src.AugsUsed);
+            gtCol[k] = -1;
             gtText[k] = _src.GtCaptions[rows[k]];
             if (cols == 0) continue;
             var captioner = rng.Next(_src.CaptionMix.Count);
@@ -105,35 +108,45 @@ internal sealed class ReinforcedTrainingTask : ITrainingTask
             synCol[k] = captioner * _src.PerCaptioner + j;
             synText[k] = _src.Synthetic[rows[k]][synCol[k]];
             if (_gtReplace > 0 && rng.NextDouble() < _gtReplace)
-                gtText[k] = _src.Synthetic[rows[k]][rng.Next(cols)];
+            {
+                gtCol[k] = rng.Next(cols);
+                gtText[k] = _src.Synthetic[rows[k]][gtCol[k]];
+            }
         }
+        var width = 1 + cols; // GT, then the synthetic columns (TextTargets)
         return new HostBatch(
             rows,
             Batches.Pixels(_src.Pixels, rows, _size, k => _src.Augmentations[rows[k]][aug[k]]),
-            rows.Select(r => (long)r).ToArray(),
             _src.Teachers.Select(t => rows.Select((r, k) => (long)r * t.Set.Augs + aug[k]).ToArray()).ToArray(),
             _tok.EncodeBatch(gtText, Batches.ContextLength),
-            cols > 0 ? rows.Select((r, k) => (long)r * cols + synCol[k]).ToArray() : null,
+            rows.Select((r, k) => (long)r * width + 1 + gtCol[k]).ToArray(),
+            cols > 0 ? rows.Select((r, k) => (long)r * width + 1 + synCol[k]).ToArray() : null,
             cols > 0 ? _tok.EncodeBatch(synText, Batches.ContextLength) : null);
     }
 
-    private sealed record HostBatch(int[] Rows, float[] Pixels, long[] RowIndex, long[][] TeacherImageIndex, long[] GtTokens,
+    /// <param name="GtTextIndex">Per row, the teachers' text target of the first loss term: the GT caption's, or that of the synthetic caption which replaced it.</param>
+    internal sealed record HostBatch(int[] Rows, float[] Pixels, long[][] TeacherImageIndex, long[] GtTokens, long[] GtTextIndex,
         long[]? SyntheticIndex, long[]? SyntheticTokens);
 
-    /// <summary>[N*cols, D] in the mix layout: column c of row r is this teacher's embedding of caption (CaptionMix[c / per], c % per).</summary>
-    private static Tensor SynTensor(Data.Reinforced.TeacherTargetSet set, IReadOnlyList<string> mix, int per, int n, Device device)
+    /// <summary>
+    /// [N*(1+cols), D]: row r's block holds this teacher's embedding of r's GT caption, then of caption
+    /// (CaptionMix[c / per], c % per) for each mix column c. One table for both loss terms, so a GT caption
+    /// replaced by a synthetic one (gt_replace_prob) gets that caption's target, not the GT caption's.
+    /// </summary>
+    private static Tensor TextTargets(Data.Reinforced.TeacherTargetSet set, IReadOnlyList<string> mix, int per, int n, Device device)
     {
         var cols = mix.Count * per;
-        if (cols == 0) return zeros(1, set.Dim, device: device);
-        var data = new float[(long)n * cols * set.Dim];
+        var width = 1 + cols;
+        var data = new float[(long)n * width * set.Dim];
+        for (var r = 0; r < n; r++) Array.Copy(set.Gt, (long)r * set.Dim, data, (long)r * width * set.Dim, set.Dim);
         for (var c = 0; c < cols; c++)
         {
             if (!set.Synthetic.TryGetValue(mix[c / per], out var syn))
                 throw new InvalidDataException($"teacher targets have no captions '{mix[c / per]}' (have: {string.Join(", ", set.Synthetic.Keys)})");
             var j = c % per;
             for (var r = 0; r < n; r++)
-                Array.Copy(syn.Data, ((long)r * syn.PerImage + j) * set.Dim, data, ((long)r * cols + c) * set.Dim, set.Dim);
+                Array.Copy(syn.Data, ((long)r * syn.PerImage + j) * set.Dim, data, ((long)r * width + 1 + c) * set.Dim, set.Dim);
         }
-        return tensor(data, [n * cols, set.Dim], device: device);
+        return tensor(data, [n * width, set.Dim], device: device);
     }
 }
