@@ -39,16 +39,50 @@ internal static class Augmenter
         cur.CopyTo(chw);
     }
 
+    /// <summary>
+    /// Bilinear resampling of the box [i, j, h, w] to the full size. A sample's column depends on x alone and its
+    /// row on y alone, so both are worked out once per column and per row, with exactly the arithmetic of
+    /// <see cref="Bilinear"/> (same doubles, same float weights): the output is bit-identical to sampling each
+    /// pixel on its own, at a fraction of the cost.
+    /// </summary>
     private static void ResizedCrop(ReadOnlySpan<float> src, int size, double[] box, Span<float> dst)
     {
         double i = box[0], j = box[1], h = box[2], w = box[3];
+        Span<int> c0 = stackalloc int[size], c1 = stackalloc int[size], r0 = stackalloc int[size], r1 = stackalloc int[size];
+        Span<float> cw = stackalloc float[size], rw = stackalloc float[size];
+        Span<bool> cOut = stackalloc bool[size], rOut = stackalloc bool[size];
+        for (var x = 0; x < size; x++) Axis(j + (x + 0.5) * w / size - 0.5, size, out cOut[x], out c0[x], out c1[x], out cw[x]);
+        for (var y = 0; y < size; y++) Axis(i + (y + 0.5) * h / size - 0.5, size, out rOut[y], out r0[y], out r1[y], out rw[y]);
+        var plane = size * size;
         for (var y = 0; y < size; y++)
         for (var x = 0; x < size; x++)
         {
-            var sy = i + (y + 0.5) * h / size - 0.5;
-            var sx = j + (x + 0.5) * w / size - 0.5;
-            Bilinear(src, size, sx, sy, dst, y * size + x);
+            var at = y * size + x;
+            if (cOut[x] || rOut[y])
+            {
+                dst[at] = dst[plane + at] = dst[2 * plane + at] = Fill;
+                continue;
+            }
+            float fx = cw[x], fy = rw[y];
+            int i00 = r0[y] * size + c0[x], i01 = r0[y] * size + c1[x], i10 = r1[y] * size + c0[x], i11 = r1[y] * size + c1[x];
+            for (var c = 0; c < 3; c++)
+            {
+                var p = c * plane;
+                var top = src[p + i00] * (1 - fx) + src[p + i01] * fx;
+                var bottom = src[p + i10] * (1 - fx) + src[p + i11] * fx;
+                dst[p + at] = top * (1 - fy) + bottom * fy;
+            }
         }
+    }
+
+    /// <summary>One coordinate of <see cref="Bilinear"/>: outside the image, or its two neighbours and the weight of the second.</summary>
+    private static void Axis(double v, int size, out bool outside, out int lo, out int hi, out float weight)
+    {
+        outside = v < -0.5 || v > size - 0.5;
+        v = Math.Clamp(v, 0, size - 1);
+        lo = (int)Math.Floor(v);
+        hi = Math.Min(lo + 1, size - 1);
+        weight = (float)(v - lo);
     }
 
     /// <summary>Applies one op; colour ops rewrite <paramref name="img"/>, geometric ones write <paramref name="spare"/> and return true.</summary>
