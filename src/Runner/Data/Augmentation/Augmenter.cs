@@ -53,26 +53,9 @@ internal static class Augmenter
         Span<bool> cOut = stackalloc bool[size], rOut = stackalloc bool[size];
         for (var x = 0; x < size; x++) Axis(j + (x + 0.5) * w / size - 0.5, size, out cOut[x], out c0[x], out c1[x], out cw[x]);
         for (var y = 0; y < size; y++) Axis(i + (y + 0.5) * h / size - 0.5, size, out rOut[y], out r0[y], out r1[y], out rw[y]);
-        var plane = size * size;
         for (var y = 0; y < size; y++)
         for (var x = 0; x < size; x++)
-        {
-            var at = y * size + x;
-            if (cOut[x] || rOut[y])
-            {
-                dst[at] = dst[plane + at] = dst[2 * plane + at] = Fill;
-                continue;
-            }
-            float fx = cw[x], fy = rw[y];
-            int i00 = r0[y] * size + c0[x], i01 = r0[y] * size + c1[x], i10 = r1[y] * size + c0[x], i11 = r1[y] * size + c1[x];
-            for (var c = 0; c < 3; c++)
-            {
-                var p = c * plane;
-                var top = src[p + i00] * (1 - fx) + src[p + i01] * fx;
-                var bottom = src[p + i10] * (1 - fx) + src[p + i11] * fx;
-                dst[p + at] = top * (1 - fy) + bottom * fy;
-            }
-        }
+            Sample(src, size, cOut[x] || rOut[y], c0[x], c1[x], cw[x], r0[y], r1[y], rw[y], dst, y * size + x);
     }
 
     /// <summary>One coordinate of <see cref="Bilinear"/>: outside the image, or its two neighbours and the weight of the second.</summary>
@@ -154,17 +137,20 @@ internal static class Augmenter
     /// <summary>Samples all three planes at (x, y) into pixel <paramref name="at"/> of <paramref name="dst"/>; the weights are found once per pixel.</summary>
     private static void Bilinear(ReadOnlySpan<float> img, int size, double x, double y, Span<float> dst, int at)
     {
+        Axis(x, size, out var outX, out var x0, out var x1, out var fx);
+        Axis(y, size, out var outY, out var y0, out var y1, out var fy);
+        Sample(img, size, outX || outY, x0, x1, fx, y0, y1, fy, dst, at);
+    }
+
+    /// <summary>Writes pixel <paramref name="at"/> of all three planes: grey outside the image, else the bilinear mix of the four neighbours.</summary>
+    private static void Sample(ReadOnlySpan<float> img, int size, bool outside, int x0, int x1, float fx, int y0, int y1, float fy, Span<float> dst, int at)
+    {
         var plane = size * size;
-        if (x < -0.5 || y < -0.5 || x > size - 0.5 || y > size - 0.5)
+        if (outside)
         {
             dst[at] = dst[plane + at] = dst[2 * plane + at] = Fill;
             return;
         }
-        x = Math.Clamp(x, 0, size - 1);
-        y = Math.Clamp(y, 0, size - 1);
-        int x0 = (int)Math.Floor(x), y0 = (int)Math.Floor(y);
-        int x1 = Math.Min(x0 + 1, size - 1), y1 = Math.Min(y0 + 1, size - 1);
-        float fx = (float)(x - x0), fy = (float)(y - y0);
         int i00 = y0 * size + x0, i01 = y0 * size + x1, i10 = y1 * size + x0, i11 = y1 * size + x1;
         for (var c = 0; c < 3; c++)
         {
