@@ -64,7 +64,6 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         var clock = Stopwatch.StartNew();
         var experimentId = submitted.Stored.ExperimentId;
         ExperimentProgress Snapshot() => new(store.StagesOf(experimentId));
-        void Supervise() => supervisor.Check();
 
         var progress = Snapshot();
         var startFraction = progress.Fraction;
@@ -75,7 +74,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
                 while (!progress.Finished && !interrupt.IsCancellationRequested)
                 {
                     interrupt.Token.WaitHandle.WaitOne(500);
-                    Supervise();
+                    supervisor.Check();
                     progress = Snapshot();
                     live.UpdateTarget(ProgressView.Render(progress, clock.Elapsed, startFraction));
                 }
@@ -88,7 +87,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             while (!progress.Finished && !interrupt.IsCancellationRequested)
             {
                 interrupt.Token.WaitHandle.WaitOne(500);
-                Supervise();
+                supervisor.Check();
                 progress = Snapshot();
                 var counts = $"{progress.Count(Core.Store.Entities.StageStatus.Succeeded)}/{progress.Count(Core.Store.Entities.StageStatus.Failed)}/{progress.Count(Core.Store.Entities.StageStatus.Running)}";
                 if (counts != last || clock.Elapsed - lastPrint > TimeSpan.FromSeconds(10))

@@ -20,7 +20,7 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
         public string Queues { get; init; } = "default";
 
         [CommandOption("--devices <LIST>")]
-        [Description("One worker per device: cpu, or CUDA indices like 0,1 (default: cpu).")]
+        [Description("Devices to run stages on: cpu, or CUDA indices like 0,1 (default: cpu); --workers stages at once on each.")]
         public string Devices { get; init; } = "cpu";
 
         [CommandOption("--threads <N>")]

@@ -4,7 +4,7 @@ namespace Ablations.Runner.Hosting;
 public sealed record RunnerSettings
 {
     public IReadOnlyList<string> Queues { get; init; } = ["default"];
-    /// <summary>One worker per device: ["cpu"] or ["cuda:0", "cuda:1"].</summary>
+    /// <summary>Devices the workers run on, <see cref="WorkersPerDevice"/> each: ["cpu"] or ["cuda:0", "cuda:1"].</summary>
     public IReadOnlyList<string> Devices { get; init; } = ["cpu"];
     /// <summary>
     /// Stages run at once on each device. On CPU, small models use extra torch threads poorly, so two stages
