@@ -80,6 +80,17 @@ internal static class Ablate
         }
     }
 
+    /// <summary>Stops `ablate runner` processes the way an operator would (stdin closed, SIGTERM) and waits for each to exit.</summary>
+    public static void StopRunners(params Process[] runners)
+    {
+        foreach (var r in runners)
+        {
+            r.StandardInput.Close();
+            Signal(r, "TERM");
+        }
+        foreach (var r in runners) Wait(r, TimeSpan.FromSeconds(60));
+    }
+
     public static void Signal(Process p, string signal)
     {
         using var kill = Process.Start("kill", [$"-{signal}", p.Id.ToString()])!;

@@ -37,9 +37,7 @@ public sealed class FaultTests
         }
         finally
         {
-            second.StandardInput.Close();
-            Ablate.Signal(second, "TERM");
-            Ablate.Wait(second, TimeSpan.FromSeconds(60));
+            Ablate.StopRunners(second);
         }
         Assert.Equal(2, Stage().Attempts);
         Assert.Equal(3, MetricCount(store, "loss"));

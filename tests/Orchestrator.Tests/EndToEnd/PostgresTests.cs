@@ -34,8 +34,7 @@ public sealed class PostgresTests
         }
         finally
         {
-            foreach (var r in runners) { r.StandardInput.Close(); Ablate.Signal(r, "TERM"); }
-            foreach (var r in runners) Ablate.Wait(r, TimeSpan.FromSeconds(60));
+            Ablate.StopRunners(runners);
         }
 
         Assert.All(store.StagesOf(id), s => Assert.Equal((StageStatus.Succeeded, 1), (s.Status, s.Attempts)));

@@ -59,9 +59,7 @@ public sealed class TrainingResumeTests
         }
         finally
         {
-            second.StandardInput.Close();
-            Ablate.Signal(second, "TERM");
-            Ablate.Wait(second, TimeSpan.FromSeconds(60));
+            Ablate.StopRunners(second);
         }
         Assert.Equal(2, Student().Attempts);
         Assert.Matches(@"resumed training at step (100|200)/300", File.ReadAllText(Path.Combine(dir.Workspace.LogsDir, Student().Hash + ".log")));
