@@ -1,7 +1,6 @@
 using Ablations.Core.Store;
 using Ablations.Core.Store.Entities;
 using Microsoft.EntityFrameworkCore;
-using System.Data.Common;
 using System.Diagnostics;
 using static Ablations.Bench.SpineBenchSupport;
 
@@ -27,7 +26,7 @@ internal static class SpineMetricsBench
         var store = ResultsStore.Open(temp.Workspace.Store);
         var writer = Measure(store, "MetricWriter, batch 2048 (default)", batched, (hash, n) => WithWriter(store, hash, n, 2048));
         Measure(store, "MetricWriter, batch 256", batched / 4, (hash, n) => WithWriter(store, hash, n, 256));
-        Measure(store, "candidate: 64-row INSERT statements, batch 2048", batched, (hash, n) => MultiRow(store, hash, n, 2048, 64));
+        Measure(store, "MetricWriter.Write alone, batches of 2048", batched, (hash, n) => WriteOnly(store, hash, n, 2048));
         Measure(store, "EF AddRange + SaveChanges per 2048", batched / 10, (hash, n) => EfBatches(store, hash, n, 2048));
         var perRow = Measure(store, "EF naive: new context + SaveChanges per point", naive, (hash, n) => EfPerPoint(store, hash, n));
         Line($"result: MetricWriter {writer:N0} points/s = {F(writer / TargetPointsPerSecond, "F2")} × the 50,000/s target; {F(writer / perRow, "F0")} × the naive EF insert ({perRow:N0} points/s)");
@@ -56,10 +55,10 @@ internal static class SpineMetricsBench
     }
 
     /// <summary>
-    /// A candidate for MetricWriter.Write: the same transaction per batch, but each prepared INSERT carries
-    /// <paramref name="rowsPerStatement"/> rows, so the per-statement cost is paid once per that many points.
+    /// The same points through <see cref="MetricWriter.Write"/> (one transaction, prepared 64-row INSERTs) without
+    /// the writer's buffer: the difference to the rows above is what buffering costs.
     /// </summary>
-    private static void MultiRow(ResultsStore store, string hash, int count, int batchSize, int rowsPerStatement)
+    private static void WriteOnly(ResultsStore store, string hash, int count, int batchSize)
     {
         var points = new List<(string Name, long Step, double Value, DateTime Time)>(batchSize);
         for (var i = 0; i < count; i++)
@@ -67,54 +66,10 @@ internal static class SpineMetricsBench
             points.Add((Names[i % Names.Length], i / Names.Length, i * 0.001, DateTime.UtcNow));
             if (points.Count == batchSize || i == count - 1)
             {
-                WriteMultiRow(store, hash, points, rowsPerStatement);
+                MetricWriter.Write(store, hash, points);
                 points.Clear();
             }
         }
-    }
-
-    private static void WriteMultiRow(ResultsStore store, string hash, List<(string Name, long Step, double Value, DateTime Time)> points, int rowsPerStatement)
-    {
-        using var db = store.NewContext();
-        var connection = db.Database.GetDbConnection();
-        connection.Open();
-        using var tx = connection.BeginTransaction();
-        var full = points.Count / rowsPerStatement * rowsPerStatement;
-        if (full > 0) Insert(connection, tx, hash, points, 0, full, rowsPerStatement);
-        if (full < points.Count) Insert(connection, tx, hash, points, full, points.Count, 1);
-        tx.Commit();
-    }
-
-    private static void Insert(DbConnection connection, DbTransaction tx, string hash, List<(string Name, long Step, double Value, DateTime Time)> points, int from, int to, int rows)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        var values = Enumerable.Range(0, rows).Select(r => $"(@h, @n{r}, @s{r}, @v{r}, @t{r})");
-        cmd.CommandText = "INSERT INTO metrics (\"StageHash\", \"Name\", \"Step\", \"Value\", \"Time\") VALUES " + string.Join(", ", values);
-        Param(cmd, "@h", hash);
-        var parameters = Enumerable.Range(0, rows).Select(r => (N: Param(cmd, $"@n{r}", ""), S: Param(cmd, $"@s{r}", 0L), V: Param(cmd, $"@v{r}", 0.0), T: Param(cmd, $"@t{r}", DateTime.UtcNow))).ToArray();
-        cmd.Prepare();
-        for (var start = from; start < to; start += rows)
-        {
-            for (var r = 0; r < rows; r++)
-            {
-                var p = points[start + r];
-                parameters[r].N.Value = p.Name;
-                parameters[r].S.Value = p.Step;
-                parameters[r].V.Value = p.Value;
-                parameters[r].T.Value = p.Time;
-            }
-            cmd.ExecuteNonQuery();
-        }
-    }
-
-    private static DbParameter Param(DbCommand cmd, string name, object value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        cmd.Parameters.Add(p);
-        return p;
     }
 
     private static void EfBatches(ResultsStore store, string hash, int count, int batchSize)
