@@ -18,7 +18,10 @@ public sealed record ExperimentResults(
     IReadOnlyList<RunResult> Runs,
     IReadOnlyList<StageCost> Stages);
 
-/// <summary>One run = one cell × one seed. Metrics are the final values; curves are the streamed points.</summary>
+/// <summary>
+/// One run = one cell × one seed. Metrics are the final values; curves are the streamed points. <see cref="Failure"/>
+/// says why a failed or cancelled run has no result (its first failed stage, kind and error line); null otherwise.
+/// </summary>
 public sealed record RunResult(
     string RunId,
     int CellIndex,
@@ -27,7 +30,8 @@ public sealed record RunResult(
     string Status,
     bool IsBaseline,
     IReadOnlyDictionary<string, double> Metrics,
-    IReadOnlyDictionary<string, IReadOnlyList<CurvePoint>> Curves);
+    IReadOnlyDictionary<string, IReadOnlyList<CurvePoint>> Curves,
+    string? Failure = null);
 
 public readonly record struct CurvePoint(long Step, double Value);
 

@@ -44,7 +44,8 @@ public static class ResultsReader
                 }
             }
             var parameters = JsonNode.Parse(run.ParamsJson)!.AsObject().ToDictionary(p => p.Key, p => p.Value?.DeepClone());
-            results.Add(new RunResult(run.RunKey, run.CellIndex, parameters, run.Seed, RunStatus(run, stages), run.IsBaseline, finals, curves));
+            results.Add(new RunResult(run.RunKey, run.CellIndex, parameters, run.Seed, RunStatus(run, stages), run.IsBaseline, finals, curves,
+                FailureOf(run, stages)));
         }
 
         var usage = runs.SelectMany(r => r.Stages).GroupBy(s => s.StageHash).ToDictionary(g => g.Key, g => g.Count());
@@ -64,6 +65,24 @@ public static class ResultsReader
         if (mine.Any(s => s!.Status == StageStatus.Cancelled)) return "cancelled";
         if (mine.Any(s => s!.Status == StageStatus.Running)) return "running";
         return "pending";
+    }
+
+    /// <summary>
+    /// Why the run has no result: its first stage that failed on its own (not as UpstreamFailed), else the first
+    /// upstream-failed or cancelled one, as "KEY (KIND): first line of the error"; null when none failed.
+    /// </summary>
+    public static string? FailureOf(RunRow run, IReadOnlyDictionary<string, StageRow> stages)
+    {
+        var broken = run.Stages
+            .Select(link => (link.StageKey, Stage: stages.GetValueOrDefault(link.StageHash)))
+            .Where(x => x.Stage is { Status: StageStatus.Failed or StageStatus.Cancelled })
+            .OrderBy(x => x.Stage!.Status == StageStatus.Failed ? 0 : 1)
+            .ThenBy(x => x.Stage!.FailureKind == nameof(Execution.FailureKind.UpstreamFailed) ? 1 : 0)
+            .ThenBy(x => x.Stage!.CreatedAt)
+            .FirstOrDefault();
+        if (broken.Stage is not { } s) return null;
+        var line = (s.Error ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        return $"{broken.StageKey} ({s.FailureKind ?? s.Status.ToString()}): {line}".TrimEnd(' ', ':');
     }
 
     public static string UnknownExperimentMessage(AblationsDbContext db, string name)
