@@ -66,17 +66,24 @@ public static partial class Planner
             byKey[stage.Key] = hash;
             if (!unique.ContainsKey(hash))
             {
-                var planned = new PlannedStage(hash, stage.Type, stage.Config, inputs, QueueFor(spec, stage.Type));
+                var planned = new PlannedStage(hash, stage.Type, stage.Config, inputs, QueueFor(spec, stage.Type), StageCodeVersions.For(stage.Type));
                 unique[hash] = planned;
                 order.Add(planned);
             }
         }
-        var runKey = JsonCanonical.Sha256(JsonCanonical.Serialize(new JsonObject
+        // The cell key names what was asked (parameters and seed); the run key adds every stage hash of the chain,
+        // so a changed option, program or upstream stage makes a new run instead of relabelling the old results.
+        var identity = new JsonObject
         {
             ["params"] = JsonNode.Parse(JsonCanonical.Serialize(runParams)),
             ["seed"] = seed,
-        }))[..16];
-        return new PlannedRun(runKey, cell, runParams, seed, byKey, byKey[chain[^1].Key]);
+        };
+        var cellKey = JsonCanonical.Sha256(JsonCanonical.Serialize(identity))[..16];
+        var chainHashes = new JsonObject();
+        foreach (var (key, hash) in byKey) chainHashes[key] = hash;
+        identity["chain"] = chainHashes;
+        var runKey = JsonCanonical.Sha256(JsonCanonical.Serialize(identity))[..16];
+        return new PlannedRun(runKey, cellKey, cell, runParams, seed, byKey, byKey[chain[^1].Key]);
     }
 
     /// <summary>The Hangfire queue of a stage type: resources.TYPE, else resources.default, else "default".</summary>

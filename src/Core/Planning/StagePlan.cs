@@ -3,12 +3,16 @@ using System.Text.Json.Nodes;
 
 namespace Ablations.Core.Planning;
 
-/// <summary>A unique node of the DAG. <see cref="Inputs"/> maps role → upstream stage hash.</summary>
-public sealed record PlannedStage(string Hash, string Type, JsonObject Config, IReadOnlyDictionary<string, string> Inputs, string Queue);
+/// <summary>A unique node of the DAG. <see cref="Inputs"/> maps role → upstream stage hash; <see cref="CodeVersion"/> is the one its hash covers.</summary>
+public sealed record PlannedStage(string Hash, string Type, JsonObject Config, IReadOnlyDictionary<string, string> Inputs, string Queue, string CodeVersion);
 
-/// <summary>One run (cell × seed) and the stages it needs, keyed as the pipeline named them.</summary>
+/// <summary>
+/// One run (cell × seed) and the stages it needs, keyed as the pipeline named them. <see cref="CellKey"/> hashes the
+/// parameters and seed; <see cref="RunKey"/> also the whole chain, so it changes whenever the run's results would.
+/// </summary>
 public sealed record PlannedRun(
     string RunKey,
+    string CellKey,
     Cell Cell,
     IReadOnlyDictionary<string, JsonNode?> Params,
     long Seed,
@@ -22,4 +26,7 @@ public sealed record PlannedRun(
 public sealed record StagePlan(ExperimentSpec Spec, Expansion Expansion, IReadOnlyList<PlannedStage> Stages, IReadOnlyList<PlannedRun> Runs)
 {
     public int TotalStageInstances => Runs.Sum(r => r.StageHashesByKey.Count);
+
+    /// <summary>SHA-256 over the run keys in order: two plans with the same hash ask for exactly the same computations.</summary>
+    public string Hash => JsonCanonical.Sha256(string.Join('\n', Runs.Select(r => r.RunKey)));
 }

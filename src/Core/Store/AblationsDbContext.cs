@@ -14,6 +14,8 @@ public class AblationsDbContext : DbContext
     protected AblationsDbContext(DbContextOptions options) : base(options) { }
 
     public DbSet<ExperimentRow> Experiments => Set<ExperimentRow>();
+    public DbSet<RevisionRow> Revisions => Set<RevisionRow>();
+    public DbSet<RevisionRunRow> RevisionRuns => Set<RevisionRunRow>();
     public DbSet<RunRow> Runs => Set<RunRow>();
     public DbSet<RunStageRow> RunStages => Set<RunStageRow>();
     public DbSet<StageRow> Stages => Set<StageRow>();
@@ -28,10 +30,25 @@ public class AblationsDbContext : DbContext
             e.ToTable("experiments");
             e.HasIndex(x => x.Name).IsUnique();
         });
+        b.Entity<RevisionRow>(e =>
+        {
+            e.ToTable("revisions");
+            e.HasIndex(x => new { x.ExperimentId, x.Number }).IsUnique();
+            e.HasOne(x => x.Experiment).WithMany(x => x.Revisions).HasForeignKey(x => x.ExperimentId);
+        });
+        b.Entity<RevisionRunRow>(e =>
+        {
+            e.ToTable("revision_runs");
+            e.HasKey(x => new { x.RevisionId, x.RunId });
+            e.HasOne(x => x.Revision).WithMany().HasForeignKey(x => x.RevisionId);
+            e.HasOne(x => x.Run).WithMany().HasForeignKey(x => x.RunId);
+            e.HasIndex(x => x.RunId);
+        });
         b.Entity<RunRow>(e =>
         {
             e.ToTable("runs");
             e.HasIndex(x => new { x.ExperimentId, x.RunKey }).IsUnique();
+            e.HasIndex(x => new { x.ExperimentId, x.CellKey });
             e.HasOne(x => x.Experiment).WithMany(x => x.Runs).HasForeignKey(x => x.ExperimentId);
         });
         b.Entity<StageRow>(e =>
@@ -58,7 +75,8 @@ public class AblationsDbContext : DbContext
         b.Entity<MetricRow>(e =>
         {
             e.ToTable("metrics");
-            e.HasIndex(x => new { x.StageHash, x.Name, x.Step });
+            // One value per (stage, name, step): a resumed stage re-logging a step replaces the point instead of doubling it.
+            e.HasIndex(x => new { x.StageHash, x.Name, x.Step }).IsUnique();
         });
         b.Entity<ArtifactRow>(e =>
         {

@@ -32,8 +32,17 @@ namespace Ablations.Core.Store.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ManifestJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Path")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RootSha256")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("VerifiedAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Hash");
@@ -50,39 +59,13 @@ namespace Ablations.Core.Store.Migrations
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("CodeVersion")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Description")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("GitCommit")
-                        .HasColumnType("TEXT");
+                    b.Property<int>("CurrentRevision")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Profile")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ReportContextJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SpecHash")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SpecPath")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SpecText")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -122,9 +105,81 @@ namespace Ablations.Core.Store.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("StageHash", "Name", "Step");
+                    b.HasIndex("StageHash", "Name", "Step")
+                        .IsUnique();
 
                     b.ToTable("metrics", (string)null);
+                });
+
+            modelBuilder.Entity("Ablations.Core.Store.Entities.RevisionRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CodeVersion")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GitCommit")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PlanHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Profile")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportContextJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SpecHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SpecPath")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SpecText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("revisions", (string)null);
+                });
+
+            modelBuilder.Entity("Ablations.Core.Store.Entities.RevisionRunRow", b =>
+                {
+                    b.Property<int>("RevisionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RevisionId", "RunId");
+
+                    b.HasIndex("RunId");
+
+                    b.ToTable("revision_runs", (string)null);
                 });
 
             modelBuilder.Entity("Ablations.Core.Store.Entities.RunRow", b =>
@@ -138,6 +193,10 @@ namespace Ablations.Core.Store.Migrations
 
                     b.Property<int>("CellIndex")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("CellKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -164,6 +223,8 @@ namespace Ablations.Core.Store.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "CellKey");
 
                     b.HasIndex("ExperimentId", "RunKey")
                         .IsUnique();
@@ -222,6 +283,9 @@ namespace Ablations.Core.Store.Migrations
 
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("CodeVersion")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ConfigJson")
                         .IsRequired()
@@ -286,6 +350,36 @@ namespace Ablations.Core.Store.Migrations
                     b.ToTable("stages", (string)null);
                 });
 
+            modelBuilder.Entity("Ablations.Core.Store.Entities.RevisionRow", b =>
+                {
+                    b.HasOne("Ablations.Core.Store.Entities.ExperimentRow", "Experiment")
+                        .WithMany("Revisions")
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Experiment");
+                });
+
+            modelBuilder.Entity("Ablations.Core.Store.Entities.RevisionRunRow", b =>
+                {
+                    b.HasOne("Ablations.Core.Store.Entities.RevisionRow", "Revision")
+                        .WithMany()
+                        .HasForeignKey("RevisionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ablations.Core.Store.Entities.RunRow", "Run")
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Revision");
+
+                    b.Navigation("Run");
+                });
+
             modelBuilder.Entity("Ablations.Core.Store.Entities.RunRow", b =>
                 {
                     b.HasOne("Ablations.Core.Store.Entities.ExperimentRow", "Experiment")
@@ -318,6 +412,8 @@ namespace Ablations.Core.Store.Migrations
 
             modelBuilder.Entity("Ablations.Core.Store.Entities.ExperimentRow", b =>
                 {
+                    b.Navigation("Revisions");
+
                     b.Navigation("Runs");
                 });
 

@@ -37,9 +37,18 @@ namespace Ablations.Core.Store.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ManifestJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("Path")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("RootSha256")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Hash");
 
@@ -57,39 +66,13 @@ namespace Ablations.Core.Store.Migrations.Postgres
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean");
 
-                    b.Property<string>("CodeVersion")
-                        .IsRequired()
-                        .HasColumnType("text");
-
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("Description")
-                        .HasColumnType("text");
-
-                    b.Property<string>("GitCommit")
-                        .HasColumnType("text");
+                    b.Property<int>("CurrentRevision")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Profile")
-                        .HasColumnType("text");
-
-                    b.Property<string>("ReportContextJson")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("SpecHash")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("SpecPath")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("SpecText")
                         .IsRequired()
                         .HasColumnType("text");
 
@@ -131,9 +114,83 @@ namespace Ablations.Core.Store.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("StageHash", "Name", "Step");
+                    b.HasIndex("StageHash", "Name", "Step")
+                        .IsUnique();
 
                     b.ToTable("metrics", (string)null);
+                });
+
+            modelBuilder.Entity("Ablations.Core.Store.Entities.RevisionRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("CodeVersion")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text");
+
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("GitCommit")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PlanHash")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Profile")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReportContextJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SpecHash")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SpecPath")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SpecText")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("revisions", (string)null);
+                });
+
+            modelBuilder.Entity("Ablations.Core.Store.Entities.RevisionRunRow", b =>
+                {
+                    b.Property<int>("RevisionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RunId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("RevisionId", "RunId");
+
+                    b.HasIndex("RunId");
+
+                    b.ToTable("revision_runs", (string)null);
                 });
 
             modelBuilder.Entity("Ablations.Core.Store.Entities.RunRow", b =>
@@ -149,6 +206,10 @@ namespace Ablations.Core.Store.Migrations.Postgres
 
                     b.Property<int>("CellIndex")
                         .HasColumnType("integer");
+
+                    b.Property<string>("CellKey")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -175,6 +236,8 @@ namespace Ablations.Core.Store.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "CellKey");
 
                     b.HasIndex("ExperimentId", "RunKey")
                         .IsUnique();
@@ -233,6 +296,9 @@ namespace Ablations.Core.Store.Migrations.Postgres
 
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("CodeVersion")
+                        .HasColumnType("text");
 
                     b.Property<string>("ConfigJson")
                         .IsRequired()
@@ -297,6 +363,36 @@ namespace Ablations.Core.Store.Migrations.Postgres
                     b.ToTable("stages", (string)null);
                 });
 
+            modelBuilder.Entity("Ablations.Core.Store.Entities.RevisionRow", b =>
+                {
+                    b.HasOne("Ablations.Core.Store.Entities.ExperimentRow", "Experiment")
+                        .WithMany("Revisions")
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Experiment");
+                });
+
+            modelBuilder.Entity("Ablations.Core.Store.Entities.RevisionRunRow", b =>
+                {
+                    b.HasOne("Ablations.Core.Store.Entities.RevisionRow", "Revision")
+                        .WithMany()
+                        .HasForeignKey("RevisionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Ablations.Core.Store.Entities.RunRow", "Run")
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Revision");
+
+                    b.Navigation("Run");
+                });
+
             modelBuilder.Entity("Ablations.Core.Store.Entities.RunRow", b =>
                 {
                     b.HasOne("Ablations.Core.Store.Entities.ExperimentRow", "Experiment")
@@ -329,6 +425,8 @@ namespace Ablations.Core.Store.Migrations.Postgres
 
             modelBuilder.Entity("Ablations.Core.Store.Entities.ExperimentRow", b =>
                 {
+                    b.Navigation("Revisions");
+
                     b.Navigation("Runs");
                 });
 

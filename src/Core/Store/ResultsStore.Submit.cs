@@ -1,0 +1,156 @@
+using Ablations.Core.Planning;
+using Ablations.Core.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ablations.Core.Store;
+
+public sealed partial class ResultsStore
+{
+    /// <summary>
+    /// Persists the plan as the experiment's current revision. A spec, profile or plan that differs from the current
+    /// revision's adds the next revision; an identical one keeps it. Runs are identified by their parameters, seed and
+    /// whole stage chain, so a run whose chain is unchanged keeps its row and results, and a changed one becomes a new
+    /// run linked to its new stages; the old one stays in the revisions that had it. New stages are stored Pending;
+    /// stages that already succeeded (in any experiment) are reused; cancelled ones go back to Pending (a resumed run).
+    /// </summary>
+    public SubmitResult Submit(StagePlan plan, string codeVersion, string? gitCommit, string reportContextJson) => Guard(() =>
+    {
+        using var db = NewContext();
+        using var tx = db.Database.BeginTransaction();
+        var now = DateTime.UtcNow;
+        var spec = plan.Spec;
+        var experiment = db.Experiments.SingleOrDefault(e => e.Name == spec.Name);
+        if (experiment is null)
+        {
+            experiment = new ExperimentRow { Name = spec.Name, CreatedAt = now };
+            db.Experiments.Add(experiment);
+        }
+        experiment.UpdatedAt = now;
+        experiment.CancelRequested = false;
+        db.SaveChanges();
+
+        var (newStages, reused) = StoreStages(db, plan, now);
+
+        var current = db.Revisions.SingleOrDefault(r => r.ExperimentId == experiment.Id && r.Number == experiment.CurrentRevision);
+        var specHash = JsonCanonical.Sha256(spec.SourceText);
+        var planHash = plan.Hash;
+        var isNew = current is null || current.SpecHash != specHash || current.Profile != spec.Profile || current.PlanHash != planHash;
+        var previous = current is null
+            ? new Dictionary<string, string>()
+            : db.RevisionRuns.Where(rr => rr.RevisionId == current.Id).Select(rr => new { rr.Run!.CellKey, rr.Run.RunKey })
+                .ToDictionary(x => x.CellKey, x => x.RunKey);
+
+        var (runRows, newRuns) = StoreRuns(db, experiment.Id, plan, now);
+
+        var revision = current!;
+        if (isNew)
+        {
+            revision = new RevisionRow
+            {
+                ExperimentId = experiment.Id, Number = experiment.CurrentRevision + 1, Description = spec.Description,
+                SpecPath = spec.SourcePath, SpecText = spec.SourceText, SpecHash = specHash, Profile = spec.Profile, GitCommit = gitCommit,
+                CodeVersion = codeVersion, PlanHash = planHash, ReportContextJson = reportContextJson, CreatedAt = now,
+            };
+            db.Revisions.Add(revision);
+            db.SaveChanges();
+            foreach (var run in runRows) db.RevisionRuns.Add(new RevisionRunRow { RevisionId = revision.Id, RunId = run.Id });
+            experiment.CurrentRevision = revision.Number;
+        }
+        var planned = runRows.Select(r => r.Id).ToHashSet();
+        db.Runs.Where(r => r.ExperimentId == experiment.Id && r.Active && !planned.Contains(r.Id)).ExecuteUpdate(u => u.SetProperty(r => r.Active, false));
+        db.Runs.Where(r => planned.Contains(r.Id) && !r.Active).ExecuteUpdate(u => u.SetProperty(r => r.Active, true));
+        db.SaveChanges();
+        tx.Commit();
+
+        var cells = plan.Runs.ToDictionary(r => r.CellKey, r => r.RunKey);
+        var change = new RevisionChange(
+            Added: cells.Keys.Count(k => !previous.ContainsKey(k)),
+            Changed: cells.Count(c => previous.TryGetValue(c.Key, out var old) && old != c.Value),
+            Unchanged: cells.Count(c => previous.TryGetValue(c.Key, out var old) && old == c.Value),
+            Left: previous.Keys.Count(k => !cells.ContainsKey(k)));
+        return new SubmitResult(experiment.Id, revision.Number, isNew, current is null ? null : change,
+            plan.Runs.Count, newRuns, plan.Stages.Count, newStages, reused);
+    });
+
+    private static (int New, int Reused) StoreStages(AblationsDbContext db, StagePlan plan, DateTime now)
+    {
+        var hashes = plan.Stages.Select(s => s.Hash).ToList();
+        var existing = db.Stages.Where(s => hashes.Contains(s.Hash)).ToDictionary(s => s.Hash);
+        int newStages = 0, reused = 0;
+        foreach (var stage in plan.Stages)
+        {
+            if (existing.TryGetValue(stage.Hash, out var row))
+            {
+                if (row.Status == StageStatus.Succeeded) reused++;
+                if (row.Status == StageStatus.Cancelled) ResetForRetry(row);
+                row.CodeVersion ??= stage.CodeVersion;
+                continue;
+            }
+            newStages++;
+            db.Stages.Add(new StageRow
+            {
+                Hash = stage.Hash, Type = stage.Type, ConfigJson = JsonCanonical.Serialize(stage.Config),
+                InputsJson = JsonCanonical.Serialize(stage.Inputs.ToDictionary(p => p.Key, p => (System.Text.Json.Nodes.JsonNode?)p.Value)),
+                Queue = stage.Queue, CodeVersion = stage.CodeVersion, Status = StageStatus.Pending, CreatedAt = now,
+            });
+            foreach (var (role, input) in stage.Inputs)
+                db.StageInputs.Add(new StageInputRow { StageHash = stage.Hash, InputHash = input, Role = role });
+        }
+        db.SaveChanges();
+        return (newStages, reused);
+    }
+
+    /// <summary>The plan's runs as rows: found by run key, else created with their stage links. Returns them in plan order.</summary>
+    private static (List<RunRow> Rows, int New) StoreRuns(AblationsDbContext db, int experimentId, StagePlan plan, DateTime now)
+    {
+        var runs = db.Runs.Where(r => r.ExperimentId == experimentId).ToDictionary(r => r.RunKey);
+        AdoptLegacyRunKeys(db, runs, plan);
+        var rows = new List<RunRow>(plan.Runs.Count);
+        var newRuns = 0;
+        foreach (var run in plan.Runs)
+        {
+            if (runs.TryGetValue(run.RunKey, out var row))
+            {
+                row.CellIndex = run.Cell.Index;
+                row.IsBaseline = run.Cell.IsBaseline;
+                rows.Add(row);
+                continue;
+            }
+            newRuns++;
+            row = new RunRow
+            {
+                ExperimentId = experimentId, RunKey = run.RunKey, CellKey = run.CellKey, CellIndex = run.Cell.Index,
+                ParamsJson = JsonCanonical.Serialize(run.Params), Seed = run.Seed, IsBaseline = run.Cell.IsBaseline,
+                TerminalStageHash = run.TerminalHash, CreatedAt = now, Active = true,
+            };
+            foreach (var (key, hash) in run.StageHashesByKey)
+                row.Stages.Add(new RunStageRow { StageHash = hash, StageKey = key, IsTerminal = hash == run.TerminalHash });
+            db.Runs.Add(row);
+            runs[run.RunKey] = row;
+            rows.Add(row);
+        }
+        db.SaveChanges();
+        return (rows, newRuns);
+    }
+
+    /// <summary>
+    /// Runs stored before run keys covered the stage chain have run key = cell key. One whose stored links are exactly
+    /// the planned chain is the same computation: it takes the new run key instead of being stored a second time.
+    /// </summary>
+    private static void AdoptLegacyRunKeys(AblationsDbContext db, Dictionary<string, RunRow> runs, StagePlan plan)
+    {
+        var legacy = runs.Values.Where(r => r.RunKey == r.CellKey).ToDictionary(r => r.CellKey);
+        if (legacy.Count == 0) return;
+        var ids = legacy.Values.Select(r => r.Id).ToList();
+        var links = db.RunStages.AsNoTracking().Where(l => ids.Contains(l.RunId)).ToList().GroupBy(l => l.RunId)
+            .ToDictionary(g => g.Key, g => g.ToDictionary(l => l.StageKey, l => l.StageHash));
+        foreach (var run in plan.Runs)
+        {
+            if (runs.ContainsKey(run.RunKey) || !legacy.TryGetValue(run.CellKey, out var row) || !links.TryGetValue(row.Id, out var stored)) continue;
+            if (stored.Count != run.StageHashesByKey.Count || run.StageHashesByKey.Any(p => stored.GetValueOrDefault(p.Key) != p.Value)) continue;
+            runs.Remove(row.RunKey);
+            row.RunKey = run.RunKey;
+            runs[row.RunKey] = row;
+        }
+    }
+}
