@@ -93,6 +93,8 @@ internal sealed class NullMetricSink : IMetricSink
     public void Log(string name, long step, double value) { }
 
     public void Final(string name, double value) { }
+
+    public void Flush() { }
 }
 
 /// <summary>

@@ -16,7 +16,22 @@ public sealed record ExperimentResults(
     IReadOnlyDictionary<string, JsonNode?>? Baseline,
     DesignKind Design,
     IReadOnlyList<RunResult> Runs,
-    IReadOnlyList<StageCost> Stages);
+    IReadOnlyList<StageCost> Stages,
+    RevisionInfo? Revision = null);
+
+/// <summary>Which submitted spec the results are of: revision <see cref="Number"/> of <see cref="Latest"/>, with the spec's SHA-256 and profile.</summary>
+public sealed record RevisionInfo(int Number, int Latest, string SpecHash, string? Profile, string SpecPath, string? GitCommit, DateTime CreatedAt)
+{
+    public bool IsCurrent => Number == Latest;
+
+    /// <summary>The folder name for this revision's report or export: the experiment's own for the current revision, else NAME.revision-N.</summary>
+    public string FolderFor(string experiment) => IsCurrent ? experiment : $"{experiment}.revision-{Number}";
+
+    /// <summary>One line for headers: "revision 2 of 3 (current) · spec sha256 1a2b3c4d5e6f · profile smoke".</summary>
+    public string Describe() =>
+        $"revision {Number} of {Latest}{(IsCurrent ? " (current)" : " (not the current one)")} · spec sha256 {SpecHash[..12]}" +
+        (Profile is null ? "" : $" · profile {Profile}");
+}
 
 /// <summary>
 /// One run = one cell × one seed. Metrics are the final values; curves are the streamed points. <see cref="Failure"/>

@@ -9,7 +9,7 @@ internal sealed partial class CommandReader(NodeReader reader)
     /// <summary>W&amp;B's default when a sweep gives a program but no command.</summary>
     public static readonly IReadOnlyList<string> DefaultCommand = ["${env}", "${interpreter}", "${program}", "${args}"];
 
-    private static readonly string[] OptionKeys = ["working_dir", "env", "timeout"];
+    private static readonly string[] OptionKeys = ["working_dir", "env", "timeout", "code"];
 
     [GeneratedRegex(@"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")]
     private static partial Regex Duration();
@@ -46,6 +46,7 @@ internal sealed partial class CommandReader(NodeReader reader)
         string? workingDir = null;
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         TimeSpan? timeout = null;
+        var code = new List<CodePattern>();
         if (reader.Mapping(optionsNode, "command_options", "command_options: {working_dir: ., timeout: 10m}") is { } options)
         {
             reader.CheckKeys(options, OptionKeys, "command_options");
@@ -58,8 +59,22 @@ internal sealed partial class CommandReader(NodeReader reader)
                 }
             }
             timeout = ReadTimeout(options.Get("timeout"));
+            if (reader.Sequence(options.Get("code"), "command_options.code", "code: [train.py, src/**/*.py]") is { } patterns)
+            {
+                foreach (var item in patterns.Items)
+                {
+                    if (item is SpecScalar { IsNull: false } p && p.Value.Length > 0 && !Path.IsPathRooted(p.Value) && !p.Value.Split('/', '\\').Contains(".."))
+                    {
+                        code.Add(new CodePattern(p.Value, p.Line, p.Column));
+                    }
+                    else
+                    {
+                        reader.Diags.Add(item, "each 'command_options.code' entry is a file or glob inside the working directory, e.g. src/**/*.py (no absolute paths, no '..')");
+                    }
+                }
+            }
         }
-        return new CommandSpec(program, command, workingDir, env, timeout);
+        return new CommandSpec(program, command, workingDir, env, timeout, code);
     }
 
     private TimeSpan? ReadTimeout(SpecNode? node)

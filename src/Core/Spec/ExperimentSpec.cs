@@ -17,13 +17,19 @@ public sealed record ResourceSpec(string Queue, IReadOnlyList<string> Devices);
 /// <summary>
 /// An external program run once per run (the <c>command</c> stage). Macros as in W&amp;B sweeps:
 /// ${env} ${interpreter} ${program} ${args} ${args_no_hyphens} ${args_json_file}, plus ${param.KEY} and ${seed}.
+/// <see cref="Code"/> are the files or globs (relative to the working directory) whose content enters the stage hash
+/// besides the program itself: the modules it imports, a config it reads.
 /// </summary>
 public sealed record CommandSpec(
     string? Program,
     IReadOnlyList<string> Command,
     string? WorkingDirectory,
     IReadOnlyDictionary<string, string> Environment,
-    TimeSpan? Timeout);
+    TimeSpan? Timeout,
+    IReadOnlyList<CodePattern>? Code = null);
+
+/// <summary>One entry of command_options.code, with its place in the spec for messages about it.</summary>
+public sealed record CodePattern(string Pattern, int Line, int Column);
 
 /// <summary>
 /// One random-search distribution (W&amp;B names): uniform, log_uniform_values, int_uniform, categorical.

@@ -45,10 +45,15 @@ public sealed class MetricWriter(ResultsStore store, string stageHash, int batch
     /// <summary>Rows per INSERT statement: multi-row VALUES lists cut per-statement overhead (measured 1.65× in bench/).</summary>
     private const int RowsPerStatement = 64;
 
-    /// <summary>Writes points for a stage in one transaction: prepared multi-row INSERTs, then one for the remainder.</summary>
+    /// <summary>
+    /// Writes points for a stage in one transaction: prepared multi-row INSERTs, then one for the remainder. A point
+    /// whose (name, step) is already stored replaces it (the unique index makes a duplicate impossible), and within
+    /// the batch the last point of a (name, step) wins: one statement may not touch a row twice on PostgreSQL.
+    /// </summary>
     public static void Write(ResultsStore store, string stageHash, IReadOnlyList<(string Name, long Step, double Value, DateTime Time)> points) =>
         ResultsStore.Guard(store.Location, () =>
         {
+            points = LastPerStep(points);
             using var db = store.NewContext();
             var connection = db.Database.GetDbConnection();
             connection.Open();
@@ -81,7 +86,8 @@ public sealed class MetricWriter(ResultsStore store, string stageHash, int batch
             Param(cmd, $"@v{r}", 0.0);
             Param(cmd, $"@t{r}", DateTime.UtcNow);
         }
-        cmd.CommandText = "INSERT INTO metrics (\"StageHash\", \"Name\", \"Step\", \"Value\", \"Time\") VALUES " + string.Join(", ", values);
+        cmd.CommandText = "INSERT INTO metrics (\"StageHash\", \"Name\", \"Step\", \"Value\", \"Time\") VALUES " + string.Join(", ", values) +
+            " ON CONFLICT (\"StageHash\", \"Name\", \"Step\") DO UPDATE SET \"Value\" = excluded.\"Value\", \"Time\" = excluded.\"Time\"";
         cmd.Prepare();
         return cmd;
     }
@@ -97,6 +103,15 @@ public sealed class MetricWriter(ResultsStore store, string stageHash, int batch
             cmd.Parameters[4 + 4 * r].Value = p.Time;
         }
         cmd.ExecuteNonQuery();
+    }
+
+    private static IReadOnlyList<(string Name, long Step, double Value, DateTime Time)> LastPerStep(
+        IReadOnlyList<(string Name, long Step, double Value, DateTime Time)> points)
+    {
+        var last = new Dictionary<(string, long), int>(points.Count);
+        for (var i = 0; i < points.Count; i++) last[(points[i].Name, points[i].Step)] = i;
+        if (last.Count == points.Count) return points;
+        return points.Where((p, i) => last[(p.Name, p.Step)] == i).ToList();
     }
 
     private static DbParameter Param(DbCommand cmd, string name, object value)

@@ -6,19 +6,24 @@ using System.Text.Json.Nodes;
 namespace Ablations.Core.Store;
 
 /// <summary>
-/// Reads one experiment into <see cref="ExperimentResults"/>. A run's metrics are the final values of its terminal
-/// stage under their own names, plus those of its other stages prefixed with the stage key ("student.loss");
-/// curves likewise. Its status is derived from its stages: failed if any failed, succeeded when the terminal did.
+/// Reads one revision of an experiment (the current one unless asked) into <see cref="ExperimentResults"/>: exactly
+/// the runs of that revision, so results of an earlier spec are never shown as the current ones. A run's metrics are
+/// the final values of its terminal stage under their own names, plus those of its other stages prefixed with the
+/// stage key ("student.loss"); curves likewise. Its status is derived from its stages: failed if any failed,
+/// succeeded when the terminal did.
 /// </summary>
 public static class ResultsReader
 {
-    public static ExperimentResults Load(ResultsStore store, string experimentName, bool includeInactive = false) => ResultsStore.Guard(store.Location, () =>
+    public static ExperimentResults Load(ResultsStore store, string experimentName, int? revisionNumber = null) => ResultsStore.Guard(store.Location, () =>
     {
         using var db = store.NewContext();
         var experiment = db.Experiments.AsNoTracking().SingleOrDefault(e => e.Name == experimentName)
             ?? throw new KeyNotFoundException(UnknownExperimentMessage(db, experimentName));
-        var context = ReportContext.FromJson(experiment.ReportContextJson);
-        var runs = db.Runs.AsNoTracking().Where(r => r.ExperimentId == experiment.Id && (includeInactive || r.Active))
+        var number = revisionNumber ?? experiment.CurrentRevision;
+        var revision = db.Revisions.AsNoTracking().SingleOrDefault(r => r.ExperimentId == experiment.Id && r.Number == number)
+            ?? throw new KeyNotFoundException(UnknownRevisionMessage(experiment, number));
+        var context = ReportContext.FromJson(revision.ReportContextJson);
+        var runs = db.Runs.AsNoTracking().Where(r => db.RevisionRuns.Any(rr => rr.RevisionId == revision.Id && rr.RunId == r.Id))
             .Include(r => r.Stages).OrderBy(r => r.CellIndex).ThenBy(r => r.Seed).ToList();
         var stageHashes = runs.SelectMany(r => r.Stages.Select(s => s.StageHash)).Distinct().ToList();
         var stages = db.Stages.AsNoTracking().Where(s => stageHashes.Contains(s.Hash)).ToDictionary(s => s.Hash);
@@ -49,11 +54,13 @@ public static class ResultsReader
         }
 
         var usage = runs.SelectMany(r => r.Stages).GroupBy(s => s.StageHash).ToDictionary(g => g.Key, g => g.Count());
-        var earlier = stages.Values.Where(s => s.Status == StageStatus.Succeeded && s.StartedAt < experiment.CreatedAt).Select(s => s.Hash).ToHashSet();
+        var earlier = stages.Values.Where(s => s.Status == StageStatus.Succeeded && s.StartedAt < revision.CreatedAt).Select(s => s.Hash).ToHashSet();
         var costs = stages.Values.OrderBy(s => s.CreatedAt)
             .Select(s => new StageCost(s.Hash, s.Type, s.Status.ToString().ToLowerInvariant(), s.DurationSeconds ?? 0, usage.GetValueOrDefault(s.Hash), earlier.Contains(s.Hash)))
             .ToList();
-        return new ExperimentResults(experiment.Name, experiment.Description, context.Metric, context.AxisKeys, context.Baseline, context.Design, results, costs);
+        var info = new RevisionInfo(revision.Number, experiment.CurrentRevision, revision.SpecHash, revision.Profile, revision.SpecPath,
+            revision.GitCommit, DateTime.SpecifyKind(revision.CreatedAt, DateTimeKind.Utc));
+        return new ExperimentResults(experiment.Name, revision.Description, context.Metric, context.AxisKeys, context.Baseline, context.Design, results, costs, info);
     });
 
     /// <summary>succeeded | failed | cancelled | running | pending, derived from the run's stages.</summary>
@@ -84,6 +91,11 @@ public static class ResultsReader
         var line = (s.Error ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
         return $"{broken.StageKey} ({s.FailureKind ?? s.Status.ToString()}): {line}".TrimEnd(' ', ':');
     }
+
+    public static string UnknownRevisionMessage(ExperimentRow experiment, int number) =>
+        experiment.CurrentRevision == 0
+            ? $"experiment '{experiment.Name}' has no revisions yet"
+            : $"experiment '{experiment.Name}' has revisions 1 to {experiment.CurrentRevision}; revision {number} is not one of them";
 
     public static string UnknownExperimentMessage(AblationsDbContext db, string name)
     {

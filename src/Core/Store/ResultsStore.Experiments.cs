@@ -17,13 +17,66 @@ public sealed partial class ResultsStore
         return (IReadOnlyList<ExperimentRow>)db.Experiments.AsNoTracking().OrderBy(e => e.CreatedAt).ToList();
     });
 
-    /// <summary>The stages the experiment's active runs need (shared ones included), without tracking.</summary>
+    /// <summary>The stages the runs of the experiment's current revision need (shared ones included), without tracking.</summary>
     public IReadOnlyList<StageRow> StagesOf(int experimentId) => Guard(() =>
     {
         using var db = NewContext();
         return (IReadOnlyList<StageRow>)db.Stages.AsNoTracking()
             .Where(s => db.RunStages.Any(rs => rs.StageHash == s.Hash && rs.Run!.ExperimentId == experimentId && rs.Run.Active))
             .ToList();
+    });
+
+    /// <summary>The stages the runs of one revision need, without tracking.</summary>
+    public IReadOnlyList<StageRow> StagesOfRevision(int revisionId) => Guard(() =>
+    {
+        using var db = NewContext();
+        return (IReadOnlyList<StageRow>)db.Stages.AsNoTracking()
+            .Where(s => db.RunStages.Any(rs => rs.StageHash == s.Hash && db.RevisionRuns.Any(rr => rr.RevisionId == revisionId && rr.RunId == rs.RunId)))
+            .ToList();
+    });
+
+    /// <summary>
+    /// The current revision's runs as cell key → stage key → stage hash, and those stages as they are stored: what a
+    /// new plan of the experiment is compared with to say why a stage is new. Empty for an unknown experiment.
+    /// </summary>
+    public (IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Chains, IReadOnlyDictionary<string, Planning.PreviousStage> Stages)
+        CurrentChains(string experimentName) => Guard(() =>
+    {
+        using var db = NewContext();
+        var experiment = db.Experiments.AsNoTracking().SingleOrDefault(e => e.Name == experimentName);
+        if (experiment is null)
+            return ((IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>)new Dictionary<string, IReadOnlyDictionary<string, string>>(),
+                (IReadOnlyDictionary<string, Planning.PreviousStage>)new Dictionary<string, Planning.PreviousStage>());
+        var links = db.RunStages.AsNoTracking()
+            .Where(rs => db.RevisionRuns.Any(rr => rr.RunId == rs.RunId && rr.Revision!.ExperimentId == experiment.Id && rr.Revision.Number == experiment.CurrentRevision))
+            .Select(rs => new { rs.Run!.CellKey, rs.StageKey, rs.StageHash }).ToList();
+        var chains = links.GroupBy(l => l.CellKey)
+            .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, string>)g.ToDictionary(l => l.StageKey, l => l.StageHash));
+        var hashes = links.Select(l => l.StageHash).Distinct().ToList();
+        var inputs = db.StageInputs.AsNoTracking().Where(i => hashes.Contains(i.StageHash)).ToList()
+            .GroupBy(i => i.StageHash).ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, string>)g.ToDictionary(i => i.Role, i => i.InputHash));
+        var stages = db.Stages.AsNoTracking().Where(s => hashes.Contains(s.Hash)).ToList().ToDictionary(s => s.Hash,
+            s => new Planning.PreviousStage(s.Hash, s.Type, s.ConfigJson, inputs.GetValueOrDefault(s.Hash) ?? new Dictionary<string, string>(),
+                s.CodeVersion, s.Status.ToString().ToLowerInvariant()));
+        return ((IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>)chains, (IReadOnlyDictionary<string, Planning.PreviousStage>)stages);
+    });
+
+    /// <summary>The experiment's revisions, oldest first, with how many runs each has.</summary>
+    public IReadOnlyList<(RevisionRow Revision, int Runs)> Revisions(int experimentId) => Guard(() =>
+    {
+        using var db = NewContext();
+        var counts = db.RevisionRuns.Where(rr => rr.Revision!.ExperimentId == experimentId).GroupBy(rr => rr.RevisionId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionary(x => x.Key, x => x.Count);
+        return (IReadOnlyList<(RevisionRow, int)>)db.Revisions.AsNoTracking().Where(r => r.ExperimentId == experimentId).OrderBy(r => r.Number)
+            .ToList().Select(r => (r, counts.GetValueOrDefault(r.Id))).ToList();
+    });
+
+    /// <summary>Revision <paramref name="number"/> of the experiment, or its current one when null; null when there is no such revision.</summary>
+    public RevisionRow? Revision(ExperimentRow experiment, int? number = null) => Guard(() =>
+    {
+        using var db = NewContext();
+        var n = number ?? experiment.CurrentRevision;
+        return db.Revisions.AsNoTracking().SingleOrDefault(r => r.ExperimentId == experiment.Id && r.Number == n);
     });
 
     /// <summary>

@@ -72,91 +72,6 @@ public sealed partial class ResultsStore
         return e;
     }
 
-    /// <summary>
-    /// Persists the plan: the experiment (by name), new runs, new stages as Pending, run↔stage links. Runs of an
-    /// earlier version of the spec that the plan no longer has are kept but marked inactive. Stages that already
-    /// succeeded (in any experiment) are reused; cancelled ones go back to Pending (a resumed run).
-    /// </summary>
-    public SubmitResult Submit(StagePlan plan, string codeVersion, string? gitCommit, string reportContextJson) => Guard(() =>
-    {
-        using var db = NewContext();
-        using var tx = db.Database.BeginTransaction();
-        var now = DateTime.UtcNow;
-        var spec = plan.Spec;
-        var experiment = db.Experiments.SingleOrDefault(e => e.Name == spec.Name);
-        if (experiment is null)
-        {
-            experiment = new ExperimentRow
-            {
-                Name = spec.Name, SpecPath = spec.SourcePath, SpecText = spec.SourceText, SpecHash = JsonCanonical.Sha256(spec.SourceText),
-                CodeVersion = codeVersion, ReportContextJson = reportContextJson, CreatedAt = now,
-            };
-            db.Experiments.Add(experiment);
-        }
-        experiment.Description = spec.Description;
-        experiment.SpecPath = spec.SourcePath;
-        experiment.SpecText = spec.SourceText;
-        experiment.SpecHash = JsonCanonical.Sha256(spec.SourceText);
-        experiment.Profile = spec.Profile;
-        experiment.GitCommit = gitCommit;
-        experiment.CodeVersion = codeVersion;
-        experiment.ReportContextJson = reportContextJson;
-        experiment.UpdatedAt = now;
-        experiment.CancelRequested = false;
-        db.SaveChanges();
-
-        var hashes = plan.Stages.Select(s => s.Hash).ToList();
-        var existing = db.Stages.Where(s => hashes.Contains(s.Hash)).ToDictionary(s => s.Hash);
-        int newStages = 0, reused = 0;
-        foreach (var stage in plan.Stages)
-        {
-            if (existing.TryGetValue(stage.Hash, out var row))
-            {
-                if (row.Status == StageStatus.Succeeded) reused++;
-                if (row.Status == StageStatus.Cancelled) ResetForRetry(row);
-                continue;
-            }
-            newStages++;
-            db.Stages.Add(new StageRow
-            {
-                Hash = stage.Hash, Type = stage.Type, ConfigJson = JsonCanonical.Serialize(stage.Config),
-                InputsJson = JsonCanonical.Serialize(stage.Inputs.ToDictionary(p => p.Key, p => (System.Text.Json.Nodes.JsonNode?)p.Value)),
-                Queue = stage.Queue, Status = StageStatus.Pending, CreatedAt = now,
-            });
-            foreach (var (role, input) in stage.Inputs)
-                db.StageInputs.Add(new StageInputRow { StageHash = stage.Hash, InputHash = input, Role = role });
-        }
-        db.SaveChanges();
-
-        var runs = db.Runs.Where(r => r.ExperimentId == experiment.Id).ToDictionary(r => r.RunKey);
-        var planned = plan.Runs.Select(r => r.RunKey).ToHashSet();
-        var newRuns = 0;
-        foreach (var run in plan.Runs)
-        {
-            if (runs.TryGetValue(run.RunKey, out var row))
-            {
-                row.Active = true;
-                row.CellIndex = run.Cell.Index;
-                row.IsBaseline = run.Cell.IsBaseline;
-                continue;
-            }
-            newRuns++;
-            var added = new RunRow
-            {
-                ExperimentId = experiment.Id, RunKey = run.RunKey, CellIndex = run.Cell.Index, ParamsJson = JsonCanonical.Serialize(run.Params),
-                Seed = run.Seed, IsBaseline = run.Cell.IsBaseline, TerminalStageHash = run.TerminalHash, CreatedAt = now,
-            };
-            foreach (var (key, hash) in run.StageHashesByKey)
-                added.Stages.Add(new RunStageRow { StageHash = hash, StageKey = key, IsTerminal = hash == run.TerminalHash });
-            db.Runs.Add(added);
-        }
-        foreach (var (key, row) in runs)
-            if (!planned.Contains(key)) row.Active = false;
-        db.SaveChanges();
-        tx.Commit();
-        return new SubmitResult(experiment.Id, plan.Runs.Count, newRuns, plan.Stages.Count, newStages, reused);
-    });
-
     private static void ResetForRetry(StageRow row)
     {
         row.Status = StageStatus.Pending;
@@ -280,8 +195,10 @@ public sealed partial class ResultsStore
 
     /// <summary>
     /// Claims a stage for one worker: Queued → Running, or takes over a Running stage whose heartbeat is older
-    /// than <paramref name="staleAfter"/>. Metrics of earlier attempts are deleted in the same transaction, so a
-    /// re-run never leaves duplicate rows. Returns null when another worker holds it or it is already done.
+    /// than <paramref name="staleAfter"/>. Metrics of earlier attempts stay: a stage that resumes from a checkpoint
+    /// keeps the points logged before it (re-logged steps replace theirs, see MetricWriter), and the runner deletes
+    /// them with <see cref="DeleteMetrics"/> for a stage that starts over. Returns null when another worker holds it
+    /// or it is already done.
     /// </summary>
     public StageRow? Claim(string hash, string worker, TimeSpan staleAfter) => Guard(() =>
     {
@@ -302,7 +219,6 @@ public sealed partial class ResultsStore
                 .SetProperty(s => s.FailureKind, (string?)null)
                 .SetProperty(s => s.Error, (string?)null));
         if (claimed != 1) return null;
-        db.Metrics.Where(m => m.StageHash == hash).ExecuteDelete();
         tx.Commit();
         return db.Stages.AsNoTracking().Single(s => s.Hash == hash);
     });
@@ -324,17 +240,18 @@ public sealed partial class ResultsStore
         return (IReadOnlyDictionary<string, string>)db.StageInputs.Where(i => i.StageHash == hash).ToDictionary(i => i.Role, i => i.InputHash);
     });
 
-    public string? ArtifactPath(string hash) => Guard(() =>
+    /// <summary>Every metric point of the stage: an attempt that starts over must not inherit an earlier attempt's points.</summary>
+    public void DeleteMetrics(string hash) => Guard(() =>
     {
         using var db = NewContext();
-        return db.Artifacts.Where(a => a.Hash == hash).Select(a => a.Path).SingleOrDefault();
+        return db.Metrics.Where(m => m.StageHash == hash).ExecuteDelete();
     });
 
     /// <summary>
-    /// Marks the stage succeeded (only if this worker still holds it), records its artifact, and takes its
-    /// dependents that became ready. Returns null when the claim was lost.
+    /// Marks the stage succeeded (only if this worker still holds it), records its artifact with the manifest of
+    /// what was published, and takes its dependents that became ready. Returns null when the claim was lost.
     /// </summary>
-    public IReadOnlyList<ReadyStage>? Succeed(string hash, string worker, string artifactPath, long bytes, double seconds) => Guard(() =>
+    public IReadOnlyList<ReadyStage>? Succeed(string hash, string worker, Artifacts.ArtifactManifest manifest, double seconds) => Guard(() =>
     {
         using var db = NewContext();
         using var tx = db.Database.BeginTransaction();
@@ -349,7 +266,11 @@ public sealed partial class ResultsStore
         if (done != 1) return null;
         db.Artifacts.Where(a => a.Hash == hash).ExecuteDelete();
         var kind = db.Stages.Where(s => s.Hash == hash).Select(s => s.Type).Single();
-        db.Artifacts.Add(new ArtifactRow { Hash = hash, Kind = kind, Path = artifactPath, Bytes = bytes, CreatedAt = now });
+        db.Artifacts.Add(new ArtifactRow
+        {
+            Hash = hash, Kind = kind, Path = Workspace.RelativeArtifactPath(hash), Bytes = manifest.Bytes,
+            RootSha256 = manifest.RootSha256, ManifestJson = manifest.ToJson(), CreatedAt = now, VerifiedAt = now,
+        });
         db.SaveChanges();
         var dependents = db.StageInputs.Where(i => i.InputHash == hash).Select(i => i.StageHash).Distinct().ToList();
         var ready = TakeReadyAmong(db, dependents);

@@ -27,6 +27,17 @@ public sealed record Workspace(string Root, StoreLocation Store, StoreLocation J
     /// <summary>Where a stage's published output lives: artifacts/ab/abcdef….</summary>
     public string ArtifactDir(string hash) => Path.Combine(ArtifactsDir, hash[..2], hash);
 
+    /// <summary>The same place relative to <see cref="Root"/>, as the store records it: a copied or re-mounted workspace still finds it.</summary>
+    public static string RelativeArtifactPath(string hash) => $"artifacts/{hash[..2]}/{hash}";
+
+    /// <summary>
+    /// The folder of a recorded artifact. A relative path is under this workspace's root; an absolute one (stores
+    /// written before paths were relative) is replaced by this workspace's own place for the hash, since that
+    /// layout never changed and the old absolute root may be another machine's.
+    /// </summary>
+    public string ResolveArtifact(string hash, string recordedPath) =>
+        Path.IsPathRooted(recordedPath) ? ArtifactDir(hash) : Path.GetFullPath(Path.Combine(Root, recordedPath));
+
     public void EnsureDirectories()
     {
         Directory.CreateDirectory(Root);

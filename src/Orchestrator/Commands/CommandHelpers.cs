@@ -14,4 +14,12 @@ internal static class CommandHelpers
         Cli.Error(ResultsReader.UnknownExperimentMessage(db, name));
         return null;
     }
+
+    /// <summary>Revision <paramref name="number"/> of the experiment (its current one when null), or null after saying which exist.</summary>
+    public static RevisionRow? FindRevision(ResultsStore store, ExperimentRow experiment, int? number)
+    {
+        var revision = store.Revision(experiment, number);
+        if (revision is null) Cli.Error(ResultsReader.UnknownRevisionMessage(experiment, number ?? 0));
+        return revision;
+    }
 }

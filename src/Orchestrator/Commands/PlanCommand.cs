@@ -23,10 +23,10 @@ public sealed class PlanCommand : Command<PlanCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (settings.LoadPlan() is not { } plan) return Cli.BadInput;
-        var reused = SucceededStages(settings.Workspace(), plan);
+        var (reused, changes) = Compare(settings.Workspace(), plan);
         if (settings.Json)
         {
-            Console.WriteLine(ToJson(plan, reused).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine(ToJson(plan, reused, changes).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return Cli.Ok;
         }
         var spec = plan.Spec;
@@ -42,10 +42,17 @@ public sealed class PlanCommand : Command<PlanCommand.Settings>
         }
         table.AddRow("[bold]total[/]", plan.Stages.Count.ToString(), plan.TotalStageInstances.ToString(), reused.Count.ToString());
         AnsiConsole.Write(table);
+        if (changes is { Count: > 0 })
+        {
+            var why = new Table().Title("stages to compute, against the stored revision").AddColumns("stage type", "stages", "why");
+            foreach (var g in changes.GroupBy(c => (c.Type, c.Reason)))
+                why.AddRow(Markup.Escape(g.Key.Type), g.Count().ToString(), Markup.Escape(g.Key.Reason));
+            AnsiConsole.Write(why);
+        }
         return Cli.Ok;
     }
 
-    public static JsonObject ToJson(StagePlan plan, IReadOnlySet<string> reused)
+    public static JsonObject ToJson(StagePlan plan, IReadOnlySet<string> reused, IReadOnlyList<StageChange>? changes = null)
     {
         var runs = new JsonArray();
         foreach (var r in plan.Runs)
@@ -65,16 +72,28 @@ public sealed class PlanCommand : Command<PlanCommand.Settings>
                 ["reused"] = reused.Count,
                 ["byType"] = byType,
             },
+            ["changes"] = changes is null ? null : new JsonArray(changes.Select(c => (JsonNode)new JsonObject
+            {
+                ["hash"] = c.Hash, ["type"] = c.Type, ["key"] = c.Key, ["reason"] = c.Reason,
+            }).ToArray()),
         };
     }
 
-    /// <summary>Stages of the plan that already succeeded in the store; an absent store is not created by planning.</summary>
-    private static IReadOnlySet<string> SucceededStages(Workspace workspace, StagePlan plan)
+    /// <summary>
+    /// Stages of the plan that already succeeded in the store, and why each other one must run compared with the
+    /// experiment's stored revision (null when the store has no revision of it); an absent store is not created by planning.
+    /// </summary>
+    private static (IReadOnlySet<string> Reused, IReadOnlyList<StageChange>? Changes) Compare(Workspace workspace, StagePlan plan)
     {
-        if (workspace.Store.Provider == StoreProvider.Sqlite && !File.Exists(workspace.Store.Display)) return new HashSet<string>();
+        if (workspace.Store.Provider == StoreProvider.Sqlite && !File.Exists(workspace.Store.Display)) return (new HashSet<string>(), null);
         var store = ResultsStore.Open(workspace.Store);
-        using var db = store.NewContext();
-        var hashes = plan.Stages.Select(s => s.Hash).ToList();
-        return db.Stages.AsNoTracking().Where(s => hashes.Contains(s.Hash) && s.Status == StageStatus.Succeeded).Select(s => s.Hash).ToHashSet();
+        HashSet<string> reused;
+        using (var db = store.NewContext())
+        {
+            var hashes = plan.Stages.Select(s => s.Hash).ToList();
+            reused = db.Stages.AsNoTracking().Where(s => hashes.Contains(s.Hash) && s.Status == StageStatus.Succeeded).Select(s => s.Hash).ToHashSet();
+        }
+        var (chains, stages) = store.CurrentChains(plan.Spec.Name);
+        return (reused, chains.Count == 0 ? null : PlanChanges.Explain(plan, reused, chains, stages));
     }
 }

@@ -8,10 +8,10 @@ namespace Ablations.Orchestrator.Commands;
 
 public sealed class ReportCommand : Command<ReportCommand.Settings>
 {
-    public sealed class Settings : ExperimentSettings
+    public sealed class Settings : ExperimentRevisionSettings
     {
         [CommandOption("--out <DIR>")]
-        [Description("Reports folder (default ./reports); the report goes to <DIR>/<experiment>/.")]
+        [Description("Reports folder (default ./reports); the report goes to <DIR>/<experiment>/ (an older --revision N to <DIR>/<experiment>.revision-N/).")]
         public string Out { get; init; } = "reports";
 
         [CommandOption("--metric <NAMES>")]
@@ -23,9 +23,9 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
     {
         var store = ResultsStore.Open(settings.Workspace().Store);
         var experiment = CommandHelpers.Find(store, settings.Experiment);
-        if (experiment is null) return Cli.BadInput;
+        if (experiment is null || CommandHelpers.FindRevision(store, experiment, settings.Revision) is null) return Cli.BadInput;
         var metrics = settings.Metric?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var report = ReportPublisher.Write(store, experiment.Name, settings.Out, metrics);
+        var report = ReportPublisher.Write(store, experiment.Name, settings.Out, metrics, settings.Revision);
         if (!report.Outcome.Succeeded)
         {
             foreach (var e in report.Outcome.Errors) Cli.Error(e);

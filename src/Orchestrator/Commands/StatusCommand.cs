@@ -14,6 +14,10 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
         [CommandArgument(0, "[EXPERIMENT]")]
         [Description("An experiment; without it, all experiments are listed.")]
         public string? Experiment { get; init; }
+
+        [CommandOption("--revision <N>")]
+        [Description("Show revision N of the experiment instead of the current one.")]
+        public int? Revision { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -21,12 +25,12 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
         var store = ResultsStore.Open(settings.Workspace().Store);
         if (settings.Experiment is null)
         {
-            var table = new Table().AddColumns("experiment", "runs", "stages", "done", "failed", "updated");
+            var table = new Table().AddColumns("experiment", "revision", "runs", "stages", "done", "failed", "updated");
             foreach (var e in store.ListExperiments())
             {
                 var p = new ExperimentProgress(store.StagesOf(e.Id));
                 var runs = ResultsReader.Load(store, e.Name).Runs.Count;
-                table.AddRow(Markup.Escape(e.Name), runs.ToString(), p.Total.ToString(), p.Count(StageStatus.Succeeded).ToString(),
+                table.AddRow(Markup.Escape(e.Name), e.CurrentRevision.ToString(), runs.ToString(), p.Total.ToString(), p.Count(StageStatus.Succeeded).ToString(),
                     p.Count(StageStatus.Failed).ToString(), e.UpdatedAt.ToString("u"));
             }
             AnsiConsole.Write(table);
@@ -34,14 +38,27 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
         }
         var experiment = CommandHelpers.Find(store, settings.Experiment);
         if (experiment is null) return Cli.BadInput;
-        var progress = new ExperimentProgress(store.StagesOf(experiment.Id));
+        var revision = CommandHelpers.FindRevision(store, experiment, settings.Revision);
+        if (revision is null) return Cli.BadInput;
+        var results = ResultsReader.Load(store, experiment.Name, revision.Number);
+        AnsiConsole.MarkupLine(Markup.Escape($"{experiment.Name}: {results.Revision!.Describe()}, submitted {revision.CreatedAt:u} from {revision.SpecPath}"));
+        var history = store.Revisions(experiment.Id);
+        if (history.Count > 1)
+        {
+            var revisions = new Table().AddColumns("revision", "submitted", "spec sha256", "profile", "runs");
+            foreach (var (r, runs) in history)
+                revisions.AddRow(r.Number == revision.Number ? $"[bold]{r.Number}[/]" : r.Number.ToString(), r.CreatedAt.ToString("u"), r.SpecHash[..12],
+                    Markup.Escape(r.Profile ?? ""), runs.ToString());
+            AnsiConsole.Write(revisions);
+        }
+        var progress = new ExperimentProgress(store.StagesOfRevision(revision.Id));
         AnsiConsole.WriteLine(ProgressView.Summary(progress, DateTime.UtcNow - experiment.UpdatedAt));
         var stages = new Table().AddColumns("stage", "hash", "status", "attempts", "seconds", "detail");
         foreach (var s in progress.Stages.OrderBy(s => s.CreatedAt))
             stages.AddRow(s.Type, s.Hash[..12], s.Status.ToString().ToLowerInvariant(), s.Attempts.ToString(),
                 s.DurationSeconds?.ToString("F1") ?? "", Markup.Escape(s.Status == StageStatus.Failed ? $"{s.FailureKind}: {ProgressView.FirstLine(s.Error)}" : s.Phase ?? ""));
         AnsiConsole.Write(stages);
-        ResultsConsole.Print(ResultsReader.Load(store, experiment.Name));
+        ResultsConsole.Print(results);
         return Cli.Ok;
     }
 }

@@ -47,3 +47,11 @@ public class ExperimentSettings : StoreSettings
     [Description("The experiment's name.")]
     public string Experiment { get; init; } = "";
 }
+
+/// <summary>Settings of commands that show one revision of a stored experiment (the current one unless --revision).</summary>
+public class ExperimentRevisionSettings : ExperimentSettings
+{
+    [CommandOption("--revision <N>")]
+    [Description("Show revision N of the experiment instead of the current one (`ablate status EXPERIMENT` lists them).")]
+    public int? Revision { get; init; }
+}

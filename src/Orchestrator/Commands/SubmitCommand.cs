@@ -18,7 +18,16 @@ public sealed class SubmitCommand : Command<SpecSettings>
         return Cli.Ok;
     }
 
-    public static void Print(string experiment, Submission.Result r) =>
-        AnsiConsole.MarkupLine($"submitted [bold]{Markup.Escape(experiment)}[/]: {r.Stored.Runs} runs ({r.Stored.NewRuns} new), " +
-            $"{r.Stored.Stages} unique stages ({r.Stored.NewStages} new, {r.Stored.ReusedStages} already done), {r.Enqueued} enqueued now");
+    public static void Print(string experiment, Submission.Result r)
+    {
+        var s = r.Stored;
+        var revision = !s.NewRevision ? $"revision {s.Revision} (unchanged)"
+            : s.Change is not { } c ? $"revision {s.Revision}"
+            : $"revision {s.Revision} (new: {c.Added} run(s) added, {c.Changed} changed, {c.Unchanged} unchanged, {c.Left} left the grid)";
+        AnsiConsole.MarkupLine($"submitted [bold]{Markup.Escape(experiment)}[/] {revision}: {s.Runs} runs ({s.NewRuns} new), " +
+            $"{s.Stages} unique stages ({s.NewStages} new, {s.ReusedStages} already done), {r.Enqueued} enqueued now");
+        foreach (var (finding, invalidated) in r.Repaired)
+            Cli.Err.MarkupLine($"[yellow]artifact of {Markup.Escape(finding.Kind)} {finding.Hash[..12]} is {finding.State.ToString().ToLowerInvariant()}[/]: " +
+                $"{Markup.Escape(finding.Describe())}; it and {invalidated.Count - 1} stage(s) downstream recompute");
+    }
 }

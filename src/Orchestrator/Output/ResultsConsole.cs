@@ -11,7 +11,8 @@ public static class ResultsConsole
     public static void Print(ExperimentResults results, int maxMetrics = 4)
     {
         var metrics = HeadlineMetrics(results, maxMetrics);
-        var table = new Table().Title($"[bold]{Markup.Escape(results.Experiment)}[/]");
+        var title = results.Revision is { } r ? $"{results.Experiment} · {r.Describe()}" : results.Experiment;
+        var table = new Table().Title($"[bold]{Markup.Escape(title)}[/]");
         foreach (var key in results.AxisKeys) table.AddColumn(Markup.Escape(key));
         table.AddColumns("seed", "status");
         foreach (var m in metrics) table.AddColumn(new TableColumn(Markup.Escape(m)).RightAligned());

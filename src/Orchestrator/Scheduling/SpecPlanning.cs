@@ -21,7 +21,8 @@ public static class SpecPlanning
         }
         catch (PlanningException e)
         {
-            return new Outcome(null, e.Problems.Select(p => $"{path}: {p}").ToList());
+            // A problem that already names its place (file:line:col, as a missing code file does) is printed as is.
+            return new Outcome(null, e.Problems.Select(p => p.StartsWith(loaded.Spec!.SourcePath + ":", StringComparison.Ordinal) ? p : $"{path}: {p}").ToList());
         }
     }
 }

@@ -1,28 +1,36 @@
+using Ablations.Core.Artifacts;
 using Ablations.Core.Planning;
 using Ablations.Core.Results;
 using Ablations.Core.Store;
+using Ablations.Core.Store.Entities;
 using Ablations.Runner.Hosting;
 using System.Diagnostics;
 using System.Reflection;
 
 namespace Ablations.Orchestrator.Scheduling;
 
-/// <summary>Persists a plan and enqueues what can start now; also re-enqueues work a crashed process left queued.</summary>
+/// <summary>
+/// Persists a plan, checks the artifacts of every stage it reuses (a damaged or missing one is invalidated with what
+/// depends on it, so it recomputes instead of being used), and enqueues what can start now; also re-enqueues work a
+/// crashed process left queued.
+/// </summary>
 public static class Submission
 {
-    public sealed record Result(SubmitResult Stored, int Enqueued);
+    public sealed record Result(SubmitResult Stored, int Enqueued, IReadOnlyList<(ArtifactFinding Finding, IReadOnlyList<string> Invalidated)> Repaired);
 
     public static Result Submit(Workspace workspace, ResultsStore store, StagePlan plan)
     {
         workspace.EnsureDirectories();
         var stored = store.Submit(plan, CodeVersion, GitCommit(Path.GetDirectoryName(Path.GetFullPath(plan.Spec.SourcePath))!),
             ReportContext.From(plan.Spec).ToJson());
+        var reused = store.StagesOf(stored.ExperimentId).Where(s => s.Status == StageStatus.Succeeded).Select(s => s.Hash).ToList();
+        var repaired = new ArtifactVerifier(workspace, store).EnsureUsable(reused);
         var enqueuer = new StageEnqueuer(JobStorageFactory.Create(workspace), store);
         var ready = store.TakeReady(stored.ExperimentId);
         var lost = store.Queued(stored.ExperimentId).Where(q => !ready.Contains(q)).ToList();
         enqueuer.EnqueueAll(ready);
         enqueuer.EnqueueAll(lost);
-        return new Result(stored, ready.Count + lost.Count);
+        return new Result(stored, ready.Count + lost.Count, repaired);
     }
 
     public static string CodeVersion =>

@@ -1,3 +1,4 @@
+using Ablations.Core.Artifacts;
 using Ablations.Core.Execution;
 using Ablations.Core.Store;
 using Ablations.Runner.Stages;
@@ -9,8 +10,10 @@ namespace Ablations.Runner.Hosting;
 
 /// <summary>
 /// Runs one stage for a Hangfire job: claim it in the store (a duplicate delivery finds it taken and returns),
-/// resolve its inputs, execute it into a staging folder with heartbeats and batched metrics, publish the folder
-/// atomically (rename), mark it succeeded and enqueue the dependents that became ready.
+/// resolve its inputs and check each against its manifest (a damaged or missing one is invalidated with everything
+/// downstream, this stage included, and never read), execute it into a staging folder with heartbeats and batched
+/// metrics, record the manifest of what it wrote, publish the folder atomically (rename), mark it succeeded and
+/// enqueue the dependents that became ready.
 /// </summary>
 public sealed class StageExecutionHost
 {
@@ -22,6 +25,7 @@ public sealed class StageExecutionHost
     private readonly IReadOnlyDictionary<string, IStageExecutor> _executors;
     private readonly RunnerSettings _settings;
     private readonly ConcurrentQueue<string> _freeDevices;
+    private readonly ArtifactVerifier _verifier;
 
     public StageExecutionHost(Workspace workspace, ResultsStore store, StageEnqueuer enqueuer, IEnumerable<IStageExecutor> executors, RunnerSettings settings)
     {
@@ -32,6 +36,7 @@ public sealed class StageExecutionHost
         _settings = settings;
         _freeDevices = new ConcurrentQueue<string>(settings.Devices.SelectMany(d => Enumerable.Repeat(d, Math.Max(1, settings.WorkersPerDevice))));
         WorkerName = WorkerId.New();
+        _verifier = new ArtifactVerifier(workspace, store);
     }
 
     /// <summary>This process's worker identity in the store (one per runner process; threads share it via the stage's claim).</summary>
@@ -68,6 +73,9 @@ public sealed class StageExecutionHost
         var staging = Path.Combine(_workspace.StagingDir, $"{hash}-{Guid.NewGuid():N}");
         var scratch = Path.Combine(_workspace.ScratchDir, hash);
         Directory.CreateDirectory(staging);
+        // No checkpoint in the scratch folder means this attempt starts over: points of an earlier attempt would
+        // mix with its own. With one, the stage resumes and keeps the points logged before the checkpoint.
+        if (!Directory.Exists(scratch) || !Directory.EnumerateFileSystemEntries(scratch).Any()) _store.DeleteMetrics(hash);
         Directory.CreateDirectory(scratch);
         Directory.CreateDirectory(_workspace.LogsDir);
         using var log = new StreamWriter(Path.Combine(_workspace.LogsDir, hash + ".log"), append: true) { AutoFlush = true };
@@ -113,8 +121,9 @@ public sealed class StageExecutionHost
             cancel.Token.ThrowIfCancellationRequested();
             heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
             metrics.Flush();
-            var published = Publish(hash, staging);
-            var ready = _store.Succeed(hash, worker, published, DirectorySize(published), clock.Elapsed.TotalSeconds);
+            var manifest = ArtifactManifest.Build(staging);
+            Publish(hash, staging);
+            var ready = _store.Succeed(hash, worker, manifest, clock.Elapsed.TotalSeconds);
             if (ready is null)
             {
                 log.WriteLine("lost the claim before finishing; another worker owns this stage now");
@@ -126,6 +135,14 @@ public sealed class StageExecutionHost
             _enqueuer.EnqueueAll(_store.TopUp());
             StageEnded?.Invoke(hash, "succeeded");
         }
+        catch (InputInvalidatedException e)
+        {
+            heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
+            TryDelete(staging);
+            log.WriteLine($"== not run: {e.Message}; it and {e.Invalidated.Count - 1} stage(s) downstream of it go back to pending and recompute");
+            _enqueuer.EnqueueAll(_store.TopUp());
+            StageEnded?.Invoke(hash, "invalidated");
+        }
         catch (Exception e)
         {
             heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
@@ -135,21 +152,36 @@ public sealed class StageExecutionHost
         }
     }
 
+    /// <summary>
+    /// Role → folder of every input, each checked against its manifest first. A bad input is invalidated (and with it
+    /// this stage, which is downstream of it), unless this node cannot see the artifact root at all: then nothing is
+    /// invalidated and the attempt fails as transient, so another node (or a remounted share) can take it.
+    /// </summary>
     private IReadOnlyDictionary<string, string> ResolveInputs(string hash)
     {
         var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (role, inputHash) in _store.InputsOf(hash))
         {
-            var path = _store.ArtifactPath(inputHash);
-            if (path is null || !Directory.Exists(path))
-                throw new StageFailedException(FailureKind.Transient, $"input '{role}' ({inputHash[..12]}) has no published artifact at {path ?? "(none)"}");
-            inputs[role] = path;
+            var finding = _verifier.Check(inputHash, full: false);
+            if (!finding.Usable)
+            {
+                if (!_verifier.RootVisible()) throw new StageFailedException(FailureKind.Transient, _verifier.RootInvisibleMessage());
+                var invalidated = _verifier.Invalidate(finding);
+                throw new InputInvalidatedException($"input '{role}' ({inputHash[..12]}) is {finding.State.ToString().ToLowerInvariant()}: {finding.Describe()}", invalidated);
+            }
+            inputs[role] = finding.Directory;
         }
         return inputs;
     }
 
+    /// <summary>An input was damaged or missing and has been invalidated: not a failure of this stage, which simply waits for it again.</summary>
+    private sealed class InputInvalidatedException(string message, IReadOnlyList<string> invalidated) : Exception(message)
+    {
+        public IReadOnlyList<string> Invalidated { get; } = invalidated;
+    }
+
     /// <summary>Rename is atomic on one file system: readers see the old artifact or the whole new one, never half.</summary>
-    private string Publish(string hash, string staging)
+    private void Publish(string hash, string staging)
     {
         var final = _workspace.ArtifactDir(hash);
         Directory.CreateDirectory(Path.GetDirectoryName(final)!);
@@ -160,7 +192,6 @@ public sealed class StageExecutionHost
             TryDelete(old);
         }
         Directory.Move(staging, final);
-        return final;
     }
 
     private void HandleFailure(string hash, string worker, int attempt, Exception e, CancellationToken shutdown, TextWriter log)
@@ -192,9 +223,6 @@ public sealed class StageExecutionHost
         _ when e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) => (FailureKind.OutOfMemory, e.Message),
         _ => (FailureKind.Error, $"{e.GetType().Name}: {e.Message}"),
     };
-
-    private static long DirectorySize(string dir) =>
-        new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
     private static void TryFlush(MetricWriter metrics, TextWriter log)
     {

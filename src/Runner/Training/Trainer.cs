@@ -38,7 +38,7 @@ internal static class Trainer
         {
             if (cancel.IsCancellationRequested)
             {
-                SaveCheckpoint(o, model, optimizer, step);
+                SaveCheckpoint(o, model, optimizer, step, metrics);
                 throw new StageFailedException(FailureKind.Cancelled, $"cancelled at step {step}/{o.TotalSteps}");
             }
             var lr = LearningRateSchedule.At(step, o.TotalSteps, warmup, s.LearningRate);
@@ -72,7 +72,7 @@ internal static class Trainer
                 progress((step + 1.0) / o.TotalSteps, o.MetricPrefix + "training");
             }
             if (o.CheckpointDir is not null && ((step + 1) % o.CheckpointEvery == 0 || step + 1 == o.TotalSteps))
-                SaveCheckpoint(o, model, optimizer, step + 1);
+                SaveCheckpoint(o, model, optimizer, step + 1, metrics);
         }
         model.eval();
         return lastLoss;
@@ -95,10 +95,14 @@ internal static class Trainer
         return state.Step;
     }
 
-    /// <summary>Written atomically: files of a new step go under new names, then trainer.json is replaced in one rename.</summary>
-    private static void SaveCheckpoint(TrainerOptions o, nn.Module model, AdamW optimizer, long step)
+    /// <summary>
+    /// Written atomically: files of a new step go under new names, then trainer.json is replaced in one rename. The
+    /// metrics logged so far are stored first, so a resume from this checkpoint has every point up to its step.
+    /// </summary>
+    private static void SaveCheckpoint(TrainerOptions o, nn.Module model, AdamW optimizer, long step, IMetricSink metrics)
     {
         if (o.CheckpointDir is null) return;
+        metrics.Flush();
         Directory.CreateDirectory(o.CheckpointDir);
         var weights = $"weights-{step}.bin";
         var optim = $"adamw-{step}.bin";

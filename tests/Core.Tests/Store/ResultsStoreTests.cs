@@ -33,7 +33,7 @@ public sealed class ResultsStoreTests
 
         var parent = ready[0].Hash;
         Assert.NotNull(f.Store.Claim(parent, "w1", Stale));
-        var dependents = f.Store.Succeed(parent, "w1", "/tmp/x", 1, 0.5);
+        var dependents = f.Store.Succeed(parent, "w1", StoreFixture.Empty, 0.5);
         Assert.Equal(2, dependents!.Count);
         Assert.Empty(f.Store.TakeReady(id));
     }
@@ -47,7 +47,7 @@ public sealed class ResultsStoreTests
 
         Assert.NotNull(f.Store.Claim(hash, "w1", Stale));
         Assert.Null(f.Store.Claim(hash, "w2", Stale));
-        f.Store.Succeed(hash, "w1", "/tmp/x", 1, 0.1);
+        f.Store.Succeed(hash, "w1", StoreFixture.Empty, 0.1);
         Assert.Null(f.Store.Claim(hash, "w3", Stale)); // a late duplicate after success
     }
 
@@ -66,7 +66,7 @@ public sealed class ResultsStoreTests
     }
 
     [Fact]
-    public void Claim_AfterCrash_DeletesMetricsOfTheEarlierAttempt()
+    public void Claim_AfterCrash_KeepsTheEarlierAttemptsPointsUntilTheRunnerDeletesThem()
     {
         using var f = new StoreFixture();
         var id = f.Submit(StoreFixture.Plan("exp", 1)).ExperimentId;
@@ -78,9 +78,101 @@ public sealed class ResultsStoreTests
         Assert.Equal([hash], requeued.Select(r => r.Hash));
         var again = f.Store.Claim(hash, "w2", Stale);
         Assert.Equal(2, again!.Attempts);
-        using var db = f.Store.NewContext();
-        Assert.Equal(0, db.Metrics.Count(m => m.StageHash == hash));
+        int Points() { using var db = f.Store.NewContext(); return db.Metrics.Count(m => m.StageHash == hash); }
+        Assert.Equal(2, Points()); // a resumed attempt keeps them
+        f.Store.DeleteMetrics(hash); // an attempt that starts over drops them
+        Assert.Equal(0, Points());
     }
+
+    [Fact]
+    public void MetricWriter_StepLoggedAgain_ReplacesThePointInsteadOfAddingOne()
+    {
+        using var f = new StoreFixture();
+        var id = f.Submit(StoreFixture.Plan("exp", 1)).ExperimentId;
+        var hash = f.Store.TakeReady(id)[0].Hash;
+        using (var w = new MetricWriter(f.Store, hash)) { w.Log("loss", 10, 0.5); w.Log("loss", 20, 0.4); w.Log("loss", 30, 0.9); }
+        using (var w = new MetricWriter(f.Store, hash))
+        {
+            w.Log("loss", 30, 0.3); // a resumed attempt re-logs the step after its checkpoint
+            w.Log("loss", 40, 0.2);
+            w.Final("acc", 0.1);
+            w.Final("acc", 0.8); // twice in one batch: the last wins
+        }
+        using var db = f.Store.NewContext();
+        var loss = db.Metrics.Where(m => m.StageHash == hash && m.Name == "loss").OrderBy(m => m.Step).Select(m => new { m.Step, m.Value }).ToList();
+        Assert.Equal([10L, 20, 30, 40], loss.Select(p => p.Step));
+        Assert.Equal([0.5, 0.4, 0.3, 0.2], loss.Select(p => p.Value));
+        Assert.Equal(0.8, db.Metrics.Single(m => m.Name == "acc").Value);
+    }
+
+    [Fact]
+    public void Submit_ChangedSharedStage_NewRevisionWithNewRunsAndTheOldRevisionKeepsItsOwn()
+    {
+        using var f = new StoreFixture();
+        var first = f.Submit(StoreFixture.Plan("exp", 1, "spec v1", 1, 2));
+        var same = f.Submit(StoreFixture.Plan("exp", 1, "spec v1", 1, 2));
+        Assert.Equal((1, false), (same.Revision, same.NewRevision));
+
+        var changed = f.Submit(StoreFixture.Plan("exp", 2, "spec v2", 1, 2, 3)); // the parent's option changed, a cell added
+        Assert.Equal((2, true), (changed.Revision, changed.NewRevision));
+        Assert.Equal(new RevisionChange(Added: 1, Changed: 2, Unchanged: 0, Left: 0), changed.Change);
+        Assert.Equal((3, 3), (changed.Runs, changed.NewRuns)); // every run's chain changed: none keeps the old results
+        Assert.Equal(4, changed.NewStages);
+
+        var current = ResultsReader.Load(f.Store, "exp");
+        var old = ResultsReader.Load(f.Store, "exp", revisionNumber: 1);
+        Assert.Equal(3, current.Runs.Count);
+        Assert.Equal(2, old.Runs.Count);
+        Assert.Empty(current.Runs.Select(r => r.RunId).Intersect(old.Runs.Select(r => r.RunId)));
+        Assert.Equal((2, 2, true), (current.Revision!.Number, current.Revision.Latest, current.Revision.IsCurrent));
+        Assert.Equal(JsonCanonicalHash("spec v1"), old.Revision!.SpecHash);
+        Assert.Equal(f.Store.StagesOf(first.ExperimentId).Select(s => s.Hash).Order(), f.Store.StagesOfRevision(RevisionId(f, 2)).Select(s => s.Hash).Order());
+        Assert.Throws<KeyNotFoundException>(() => ResultsReader.Load(f.Store, "exp", revisionNumber: 3));
+
+        var back = f.Submit(StoreFixture.Plan("exp", 1, "spec v1", 1, 2)); // the first spec again: its runs and stages, all still stored
+        Assert.Equal((3, 0, 0), (back.Revision, back.NewRuns, back.NewStages));
+        Assert.Equal(old.Runs.Select(r => r.RunId).Order(), ResultsReader.Load(f.Store, "exp").Runs.Select(r => r.RunId).Order());
+    }
+
+    [Fact]
+    public void Submit_OnlyTheSpecTextChanged_NewRevisionSameRuns()
+    {
+        using var f = new StoreFixture();
+        f.Submit(StoreFixture.Plan("exp", 1, "a", 1, 2));
+        var edited = f.Submit(StoreFixture.Plan("exp", 1, "a # a comment", 1, 2));
+        Assert.Equal((2, 0, 0), (edited.Revision, edited.NewRuns, edited.NewStages));
+        Assert.Equal(new RevisionChange(0, 0, 2, 0), edited.Change);
+    }
+
+    [Fact]
+    public void Invalidate_TakesBackTheStageAndEverythingDownstream_WithTheirArtifactsAndMetrics()
+    {
+        using var f = new StoreFixture();
+        var id = f.Submit(StoreFixture.Plan("exp", 1, 2)).ExperimentId;
+        var parent = f.Store.TakeReady(id)[0].Hash;
+        f.Store.Claim(parent, "w", Stale);
+        foreach (var child in f.Store.Succeed(parent, "w", StoreFixture.Empty, 0.1)!)
+        {
+            f.Store.Claim(child.Hash, "w", Stale);
+            using (var m = new MetricWriter(f.Store, child.Hash)) m.Final("score", 1);
+            f.Store.Succeed(child.Hash, "w", StoreFixture.Empty, 0.1);
+        }
+        Assert.True(new ExperimentProgress(f.Store.StagesOf(id)).Finished);
+
+        var affected = f.Store.Invalidate(parent);
+
+        Assert.Equal(3, affected.Count);
+        Assert.Equal(parent, affected[0]);
+        Assert.All(f.Store.StagesOf(id), s => Assert.Equal((StageStatus.Pending, 0), (s.Status, s.Attempts)));
+        Assert.Empty(f.Store.Artifacts());
+        Assert.All(ResultsReader.Load(f.Store, "exp").Runs, r => Assert.Equal(("pending", 0), (r.Status, r.Metrics.Count)));
+        Assert.Equal([parent], f.Store.TakeReady(id).Select(r => r.Hash)); // ready again: it recomputes first
+    }
+
+    private static string JsonCanonicalHash(string text) => Ablations.Core.Planning.JsonCanonical.Sha256(text);
+
+    private static int RevisionId(StoreFixture f, int number) =>
+        f.Store.Revision(f.Store.FindExperiment("exp")!, number)!.Id;
 
     [Fact]
     public void Fail_Final_FailsDownstreamButNotSiblings()
@@ -189,7 +281,7 @@ public sealed class ResultsStoreTests
         var id = f.Submit(StoreFixture.Plan("exp", 1, 2, 3, 4, 5, 6, 7)).ExperimentId;
         var parent = f.Store.TakeReady(id, perQueueWindow: 3).Single().Hash;
         f.Store.Claim(parent, "w", Stale);
-        f.Store.Succeed(parent, "w", "/tmp/p", 1, 0.1); // its 7 children become ready (dependents bypass the window)
+        f.Store.Succeed(parent, "w", StoreFixture.Empty, 0.1); // its 7 children become ready (dependents bypass the window)
         f.Store.Retry(id, failedOnly: false);
         using (var db = f.Store.NewContext())
             db.Stages.Where(s => s.Type == "child").ExecuteUpdate(u => u.SetProperty(s => s.Status, StageStatus.Pending));

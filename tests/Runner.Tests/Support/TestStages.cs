@@ -12,6 +12,10 @@ internal sealed class RecordingSink : IMetricSink
     public void Log(string name, long step, double value) => Points.Add((name, step, value));
 
     public void Final(string name, double value) => Finals[name] = value;
+
+    public int Flushes { get; private set; }
+
+    public void Flush() => Flushes++;
 }
 
 /// <summary>Runs executors directly with temp dirs: an artifact per stage under one root, deleted on dispose.</summary>

@@ -7,8 +7,8 @@ internal static class ApiEndpoints
     {
         var api = app.MapGroup("/api");
         api.MapGet("/experiments", () => Results.Ok(queries.List()));
-        api.MapGet("/experiments/{name}", (string name) => Reply(queries.Detail(name)));
-        api.MapGet("/experiments/{name}/runs", (string name, string? filter) => Reply(queries.Runs(name, filter)));
+        api.MapGet("/experiments/{name}", (string name, int? revision) => Reply(queries.Detail(name, revision)));
+        api.MapGet("/experiments/{name}/runs", (string name, string? filter, int? revision) => Reply(queries.Runs(name, filter, revision)));
         api.MapGet("/runs/{id}", (string id, string? experiment) => Reply(queries.Run(id, experiment)));
         api.MapGet("/stages/{hash}/log", (string hash, int? bytes) => Reply(queries.Log(hash, bytes ?? 16 * 1024)));
         api.MapFallback(() => Results.Json(new { error = "unknown API path; see /api/experiments" }, statusCode: StatusCodes.Status404NotFound));

@@ -4,9 +4,12 @@ namespace Ablations.Orchestrator.Web.Api;
 
 internal sealed record StageCounts(int Total, int Pending, int Queued, int Running, int Succeeded, int Failed, int Cancelled);
 
+/// <summary>An experiment as of one revision (<see cref="Revision"/> of <see cref="Revisions"/>; the current one unless asked).</summary>
 internal sealed record ExperimentSummary(
     string Name, string? Description, int Runs, StageCounts Stages, double Progress, bool Finished,
-    string? Metric, string? Goal, DateTime Created, DateTime Updated);
+    string? Metric, string? Goal, DateTime Created, DateTime Updated, int Revision, int Revisions, string SpecHash, string? Profile);
+
+internal sealed record RevisionView(int Number, bool Current, string SpecHash, string? Profile, int Runs, DateTime Created);
 
 /// <summary>A stage that is running (with its phase) or failed (with its reason): what the live status lists.</summary>
 internal sealed record StageBrief(string Hash, string Type, string Status, double Progress, string? Phase, string? FailureKind, string? Error, int Attempts);
@@ -15,7 +18,7 @@ internal sealed record ReportFile(string Name, string Url, string Kind);
 
 internal sealed record ExperimentDetail(
     ExperimentSummary Summary, IReadOnlyDictionary<string, int> RunStatuses, IReadOnlyList<string> Axes,
-    IReadOnlyList<string> Metrics, IReadOnlyList<StageBrief> Active, IReadOnlyList<ReportFile> Report);
+    IReadOnlyList<string> Metrics, IReadOnlyList<StageBrief> Active, IReadOnlyList<ReportFile> Report, IReadOnlyList<RevisionView> RevisionHistory);
 
 internal sealed record RunRowView(string Id, IReadOnlyDictionary<string, JsonNode?> Params, long Seed, string Status, bool Baseline, IReadOnlyDictionary<string, double> Metrics);
 
@@ -31,7 +34,7 @@ internal sealed record RunStageView(
 internal sealed record RunDetail(
     string Id, string Experiment, IReadOnlyDictionary<string, JsonNode?> Params, long Seed, string Status, bool Baseline,
     IReadOnlyDictionary<string, double> Metrics, IReadOnlyDictionary<string, IReadOnlyList<double[]>> Curves,
-    IReadOnlyList<RunStageView> Stages);
+    IReadOnlyList<RunStageView> Stages, IReadOnlyList<int> Revisions, string? Failure);
 
 internal sealed record StageLog(string Hash, bool Exists, long Bytes, bool Truncated, string Text);
 

@@ -17,30 +17,40 @@ internal sealed class ExperimentQueries(ResultsStore store, Workspace workspace,
         using var db = store.NewContext();
         var runCounts = db.Runs.Where(r => r.Active).GroupBy(r => r.ExperimentId).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionary(x => x.Key, x => x.Count);
-        return store.ListExperiments().Select(e => Summarize(e, runCounts.GetValueOrDefault(e.Id))).ToList();
+        return store.ListExperiments().Select(e => (e, Revision: store.Revision(e))).Where(x => x.Revision is not null)
+            .Select(x => Summarize(x.e, x.Revision!, runCounts.GetValueOrDefault(x.e.Id), store.StagesOf(x.e.Id))).ToList();
     }
 
-    public (ExperimentDetail?, ApiError?) Detail(string name)
+    public (ExperimentDetail?, ApiError?) Detail(string name, int? revisionNumber = null)
     {
         var experiment = store.FindExperiment(name);
         if (experiment is null) return (null, UnknownExperiment(name));
-        var results = ResultsReader.Load(store, name);
-        var stages = store.StagesOf(experiment.Id);
+        var revision = store.Revision(experiment, revisionNumber);
+        if (revision is null) return (null, new ApiError(404, ResultsReader.UnknownRevisionMessage(experiment, revisionNumber ?? 0)));
+        var results = ResultsReader.Load(store, name, revision.Number);
+        var stages = store.StagesOfRevision(revision.Id);
         var statuses = results.Runs.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
         var active = stages.Where(s => s.Status is StageStatus.Running or StageStatus.Failed)
             .OrderBy(s => s.Status).ThenBy(s => s.CreatedAt).Take(20)
             .Select(s => new StageBrief(s.Hash, s.Type, Lower(s.Status), s.Progress, s.Phase, s.FailureKind, Brief(s.Error), s.Attempts))
             .ToList();
-        return (new ExperimentDetail(Summarize(experiment, results.Runs.Count, stages), statuses, results.AxisKeys, MetricNames(results),
-            active, reports.List(name)), null);
+        var revisions = store.Revisions(experiment.Id)
+            .Select(r => new RevisionView(r.Revision.Number, r.Revision.Number == experiment.CurrentRevision, r.Revision.SpecHash, r.Revision.Profile,
+                r.Runs, AsUtc(r.Revision.CreatedAt)))
+            .ToList();
+        return (new ExperimentDetail(Summarize(experiment, revision, results.Runs.Count, stages), statuses, results.AxisKeys, MetricNames(results),
+            active, revision.Number == experiment.CurrentRevision ? reports.List(name) : [], revisions), null);
     }
 
-    public (RunsView?, ApiError?) Runs(string name, string? filterText)
+    public (RunsView?, ApiError?) Runs(string name, string? filterText, int? revisionNumber = null)
     {
-        if (store.FindExperiment(name) is null) return (null, UnknownExperiment(name));
+        var experiment = store.FindExperiment(name);
+        if (experiment is null) return (null, UnknownExperiment(name));
+        if (store.Revision(experiment, revisionNumber) is null)
+            return (null, new ApiError(404, ResultsReader.UnknownRevisionMessage(experiment, revisionNumber ?? 0)));
         var (filter, error) = FilterParser.Parse(filterText);
         if (error is not null) return (null, new ApiError(400, error.Message, error.Position));
-        var results = ResultsReader.Load(store, name);
+        var results = ResultsReader.Load(store, name, revisionNumber);
         if (CheckNames(filter!, results) is { } unknown) return (null, new ApiError(400, unknown.Message, unknown.Position));
         var rows = results.Runs.Where(filter!.Matches)
             .Select(r => new RunRowView(r.RunId, r.Params, r.Seed, r.Status, r.IsBaseline, r.Metrics)).ToList();
@@ -48,18 +58,23 @@ internal sealed class ExperimentQueries(ResultsStore store, Workspace workspace,
             ResultsConsole.HeadlineMetrics(results, HeadlineColumns), MetricNames(results), rows), null);
     }
 
-    /// <summary>A run by id. Run ids hash (params, seed), so two experiments can share one: then ?experiment= picks.</summary>
+    /// <summary>
+    /// A run by id. Run ids hash (params, seed, stage chain), so two experiments can share one: then ?experiment= picks.
+    /// It is shown as in the latest revision that has it (a run that left the grid is still reachable by its id).
+    /// </summary>
     public (RunDetail?, ApiError?) Run(string id, string? experimentName)
     {
         using var db = store.NewContext();
-        var candidates = db.Runs.AsNoTracking().Where(r => r.RunKey == id).Select(r => new { r.Id, r.Active, Experiment = r.Experiment!.Name }).ToList();
+        var candidates = db.Runs.AsNoTracking().Where(r => r.RunKey == id).Select(r => new { r.Id, Experiment = r.Experiment!.Name }).ToList();
         if (experimentName is not null) candidates = candidates.Where(c => c.Experiment == experimentName).ToList();
         if (candidates.Count == 0)
             return (null, new ApiError(404, $"unknown run '{id}'{(experimentName is null ? "" : $" in experiment '{experimentName}'")}; run ids are listed by /api/experiments/NAME/runs"));
         if (candidates.Select(c => c.Experiment).Distinct().Count() > 1)
             return (null, new ApiError(400, $"run '{id}' is in experiments {string.Join(", ", candidates.Select(c => c.Experiment).Order())}; add ?experiment=NAME"));
         var row = candidates[0];
-        var run = ResultsReader.Load(store, row.Experiment, includeInactive: true).Runs.Single(r => r.RunId == id);
+        var revisions = db.RevisionRuns.AsNoTracking().Where(rr => rr.RunId == row.Id).Select(rr => rr.Revision!.Number).ToList();
+        if (revisions.Count == 0) return (null, new ApiError(404, $"run '{id}' belongs to no revision of '{row.Experiment}' (it left the grid before revisions were recorded)"));
+        var run = ResultsReader.Load(store, row.Experiment, revisions.Max()).Runs.Single(r => r.RunId == id);
         var stages = db.RunStages.AsNoTracking().Where(rs => rs.RunId == row.Id)
             .Join(db.Stages.AsNoTracking(), rs => rs.StageHash, s => s.Hash, (rs, s) => new { rs.StageKey, rs.IsTerminal, Stage = s })
             .ToList()
@@ -69,7 +84,8 @@ internal sealed class ExperimentQueries(ResultsStore store, Workspace workspace,
                 $"/api/stages/{x.Stage.Hash}/log"))
             .ToList();
         var curves = run.Curves.ToDictionary(c => c.Key, c => (IReadOnlyList<double[]>)c.Value.Select(p => new[] { p.Step, p.Value }).ToList());
-        return (new RunDetail(run.RunId, row.Experiment, run.Params, run.Seed, run.Status, run.IsBaseline, run.Metrics, curves, stages), null);
+        return (new RunDetail(run.RunId, row.Experiment, run.Params, run.Seed, run.Status, run.IsBaseline, run.Metrics, curves, stages,
+            revisions.Order().ToList(), run.Failure), null);
     }
 
     /// <summary>The last <paramref name="maxBytes"/> of a stage's log (logs/&lt;hash&gt;.log), starting at a line boundary.</summary>
@@ -93,14 +109,15 @@ internal sealed class ExperimentQueries(ResultsStore store, Workspace workspace,
         return (new StageLog(hash, true, length, truncated, text), null);
     }
 
-    private ExperimentSummary Summarize(ExperimentRow e, int runs, IReadOnlyList<StageRow>? stages = null)
+    private static ExperimentSummary Summarize(ExperimentRow e, RevisionRow revision, int runs, IReadOnlyList<StageRow> stages)
     {
-        var progress = new ExperimentProgress(stages ?? store.StagesOf(e.Id));
+        var progress = new ExperimentProgress(stages);
         var counts = new StageCounts(progress.Total, progress.Count(StageStatus.Pending), progress.Count(StageStatus.Queued),
             progress.Count(StageStatus.Running), progress.Count(StageStatus.Succeeded), progress.Count(StageStatus.Failed), progress.Count(StageStatus.Cancelled));
-        var metric = ReportContext.FromJson(e.ReportContextJson).Metric;
-        return new ExperimentSummary(e.Name, e.Description, runs, counts, progress.Fraction, progress.Finished,
-            metric?.Name, metric?.Goal.ToString().ToLowerInvariant(), AsUtc(e.CreatedAt), AsUtc(e.UpdatedAt));
+        var metric = ReportContext.FromJson(revision.ReportContextJson).Metric;
+        return new ExperimentSummary(e.Name, revision.Description, runs, counts, progress.Fraction, progress.Finished,
+            metric?.Name, metric?.Goal.ToString().ToLowerInvariant(), AsUtc(e.CreatedAt), AsUtc(e.UpdatedAt),
+            revision.Number, e.CurrentRevision, revision.SpecHash, revision.Profile);
     }
 
     /// <summary>A filter naming a parameter no run has is a typo, not an empty result; same for metrics, except the spec's own metric (runs may not have reported it yet).</summary>

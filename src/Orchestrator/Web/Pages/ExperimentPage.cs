@@ -3,17 +3,27 @@ using Ablations.Orchestrator.Web.Api;
 namespace Ablations.Orchestrator.Web.Pages;
 
 /// <summary>
-/// /experiments/{name}: live status (polls the API every 1.5 s; the runs table reloads when a stage changes
-/// state), the runs table with click-to-sort columns and the filter box, and the report's files.
+/// /experiments/{name}[?revision=N]: which revision is shown (the current one unless asked) with links to the others,
+/// live status (polls the API every 1.5 s; the runs table reloads when a stage changes state), the runs table with
+/// click-to-sort columns and the filter box, and the report's files (for the current revision).
 /// </summary>
 internal static class ExperimentPage
 {
-    public static string Render(ExperimentDetail detail, string? filter)
+    public static string Render(ExperimentDetail detail, string? filter, int? revision)
     {
         var e = detail.Summary;
+        var links = string.Join(" · ", detail.RevisionHistory.Select(r => r.Number == e.Revision
+            ? $"<b>{r.Number}</b>"
+            : $"<a href=\"/experiments/{Uri.EscapeDataString(e.Name)}{(r.Current ? "" : $"?revision={r.Number}")}\">{r.Number}</a>"));
+        var revisionLine = $"""
+            <p id="revision" class="{(e.Revision == e.Revisions ? "muted" : "warning")}">revision {e.Revision} of {e.Revisions}{(e.Revision == e.Revisions ? " (current)" : " — not the current revision")}
+               · spec sha256 <code>{Html.E(e.SpecHash[..12])}</code>{(e.Profile is null ? "" : $" · profile {Html.E(e.Profile)}")}
+               {(detail.RevisionHistory.Count > 1 ? $" · revisions: {links}" : "")}</p>
+            """;
         var body = $"""
             <h1>{Html.E(e.Name)}</h1>
             {(e.Description is null ? "" : $"<p class=\"muted\">{Html.E(e.Description)}</p>")}
+            {revisionLine}
             <p>{ExperimentsPage.Bar(e)} <span id="pct">{ExperimentsPage.Percent(e.Progress)}</span>
                · <span id="counts">{Html.E(ExperimentsPage.Counts(e.Stages))}</span>
                · runs: <span id="runstatus"></span>
@@ -29,12 +39,14 @@ internal static class ExperimentPage
             <div id="filter-error" class="error hidden"></div>
             <table id="runs"><thead></thead><tbody></tbody></table>
             """;
-        return Html.Page(e.Name, body, Script, $" data-experiment=\"{Html.E(e.Name)}\"");
+        return Html.Page(e.Name, body, Script, $" data-experiment=\"{Html.E(e.Name)}\" data-revision=\"{(revision is null ? "" : e.Revision)}\"");
     }
 
     private const string Script = """
         const exp = document.body.dataset.experiment;
+        const rev = document.body.dataset.revision;
         const api = '/api/experiments/' + encodeURIComponent(exp);
+        const revq = rev ? 'revision=' + encodeURIComponent(rev) : '';
         const $ = id => document.getElementById(id);
         const esc = s => String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
         const param = v => Array.isArray(v) ? (v.length ? v.map(param).join('+') : 'none') : v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -44,7 +56,7 @@ internal static class ExperimentPage
         let filter = $('filter').value, data = null, sort = { key: null, dir: 1 }, signature = '';
 
         async function status() {
-          const r = await fetch(api);
+          const r = await fetch(api + (revq ? '?' + revq : ''));
           if (!r.ok) return;
           const d = await r.json(), e = d.summary;
           const bar = document.querySelector('.bar');
@@ -65,7 +77,7 @@ internal static class ExperimentPage
         }
 
         async function runs() {
-          const r = await fetch(api + '/runs?filter=' + encodeURIComponent(filter));
+          const r = await fetch(api + '/runs?filter=' + encodeURIComponent(filter) + (revq ? '&' + revq : ''));
           const d = await r.json();
           const box = $('filter-error');
           if (!r.ok) {

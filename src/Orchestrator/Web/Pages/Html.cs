@@ -41,7 +41,7 @@ internal static class Html
         header .brand { font-weight:700; color:#fff; }
         main { padding:20px 24px; max-width:1400px; }
         h1 { font-size:22px; margin:4px 0 6px; } h2 { font-size:16px; margin:24px 0 8px; }
-        .muted { color:var(--muted); }
+        .muted { color:var(--muted); } .warning { color:var(--run); background:#fff8e6; border:1px solid #f3dfb0; padding:4px 8px; border-radius:4px; }
         a { color:var(--accent); }
         table { border-collapse:collapse; background:#fff; border:1px solid var(--line); }
         th, td { padding:5px 10px; border-bottom:1px solid var(--line); text-align:left; vertical-align:top; }

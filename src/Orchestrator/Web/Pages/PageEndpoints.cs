@@ -8,9 +8,9 @@ internal static class PageEndpoints
     public static void Map(WebApplication app, ExperimentQueries queries, ReportFiles reports)
     {
         app.MapGet("/", () => Page(ExperimentsPage.Render(queries.List())));
-        app.MapGet("/experiments/{name}", (string name, string? filter) => queries.Detail(name) switch
+        app.MapGet("/experiments/{name}", (string name, string? filter, int? revision) => queries.Detail(name, revision) switch
         {
-            ({ } detail, _) => Page(ExperimentPage.Render(detail, filter)),
+            ({ } detail, _) => Page(ExperimentPage.Render(detail, filter, revision)),
             (_, var error) => NotFound(error!.Error),
         });
         app.MapGet("/runs/{id}", (string id, string? experiment) => queries.Run(id, experiment) switch
