@@ -13,8 +13,8 @@ public enum ArtifactState
     Missing,
 }
 
-/// <summary>One artifact's check: its state, the problems found (file by file) and where it lives.</summary>
-public sealed record ArtifactFinding(string Hash, string Kind, ArtifactState State, IReadOnlyList<string> Problems, string Directory)
+/// <summary>One artifact's check: its state, the problems found (file by file), where it lives and, when usable, its root hash.</summary>
+public sealed record ArtifactFinding(string Hash, string Kind, ArtifactState State, IReadOnlyList<string> Problems, string Directory, string? RootSha256 = null)
 {
     public bool Usable => State is ArtifactState.Intact or ArtifactState.Adopted;
 
@@ -28,8 +28,10 @@ public sealed record ArtifactFinding(string Hash, string Kind, ArtifactState Sta
 /// <summary>
 /// The one policy for artifacts that are not what was published: every read and every reuse checks the artifact
 /// against its manifest (cheaply, see <see cref="ArtifactManifest.Check"/>), and a damaged or missing one is never
-/// used: its stage and everything downstream are invalidated (<see cref="ResultsStore.Invalidate"/>), their folders
-/// and checkpoints removed, and a line saying why is appended to each stage's log. They then recompute.
+/// used: its stage is invalidated (<see cref="ResultsStore.Invalidate"/>), its folder and checkpoints removed, and a
+/// line saying why appended to its log; it then recomputes. Stages computed from it earlier read it intact and keep
+/// their results unless the recomputed artifact differs from what they read (<see cref="ResultsStore.Succeed"/>
+/// takes those back, and <see cref="TakenBack"/> clears their folders).
 /// </summary>
 public sealed class ArtifactVerifier(Workspace workspace, ResultsStore store)
 {
@@ -47,8 +49,9 @@ public sealed class ArtifactVerifier(Workspace workspace, ResultsStore store)
         if (row.ManifestJson is null)
         {
             if (!Directory.Exists(dir)) return new ArtifactFinding(row.Hash, row.Kind, ArtifactState.Missing, ["the artifact folder is missing"], dir);
-            store.RecordManifest(row.Hash, ArtifactManifest.Build(dir), fullyHashed: true);
-            return new ArtifactFinding(row.Hash, row.Kind, ArtifactState.Adopted, [], dir);
+            var adopted = ArtifactManifest.Build(dir);
+            store.RecordManifest(row.Hash, adopted, fullyHashed: true);
+            return new ArtifactFinding(row.Hash, row.Kind, ArtifactState.Adopted, [], dir, adopted.RootSha256);
         }
         var manifest = ArtifactManifest.FromJson(row.ManifestJson);
         var check = manifest.Check(dir, full);
@@ -60,7 +63,7 @@ public sealed class ArtifactVerifier(Workspace workspace, ResultsStore store)
         var fullyHashed = full || check.FilesHashed == manifest.Files.Count;
         if (check.Refreshed is not null || Path.IsPathRooted(row.Path)) store.RecordManifest(row.Hash, check.Refreshed ?? manifest, fullyHashed);
         else if (fullyHashed) store.MarkVerified(row.Hash);
-        return new ArtifactFinding(row.Hash, row.Kind, ArtifactState.Intact, [], dir);
+        return new ArtifactFinding(row.Hash, row.Kind, ArtifactState.Intact, [], dir, row.RootSha256 ?? manifest.RootSha256);
     }
 
     /// <summary>
@@ -80,42 +83,38 @@ public sealed class ArtifactVerifier(Workspace workspace, ResultsStore store)
         "mount the shared artifact folder at this path (every node must see the same one), or pass the workspace's --root. " +
         "If the artifacts were deleted on purpose, `ablate verify --repair` recomputes them";
 
-    /// <summary>Invalidates the stage of a bad artifact and everything downstream (see the class summary); returns the stages taken back.</summary>
-    public IReadOnlyList<string> Invalidate(ArtifactFinding finding)
+    /// <summary>Invalidates the stage of a bad artifact (see the class summary) so it recomputes; its folder and checkpoints go.</summary>
+    public void Invalidate(ArtifactFinding finding)
     {
-        var affected = store.Invalidate(finding.Hash);
-        var now = DateTime.UtcNow;
-        foreach (var hash in affected)
-        {
-            TryDelete(workspace.ArtifactDir(hash));
-            TryDelete(Path.Combine(workspace.ScratchDir, hash));
-            var why = hash == finding.Hash
-                ? $"its artifact is {(finding.State == ArtifactState.Missing ? "missing" : "damaged")}: {finding.Describe()}"
-                : $"upstream stage {finding.Hash[..12]} ({finding.Kind}) had a {(finding.State == ArtifactState.Missing ? "missing" : "damaged")} artifact";
-            AppendLog(hash, $"== {now:O} invalidated, will recompute: {why}");
-        }
-        return affected;
+        store.Invalidate(finding.Hash);
+        Clear(finding.Hash, $"its artifact is {(finding.State == ArtifactState.Missing ? "missing" : "damaged")}: {finding.Describe()}");
+    }
+
+    /// <summary>Clears the folders of stages <see cref="ResultsStore.Succeed"/> took back because <paramref name="upstream"/> was republished with other content.</summary>
+    public void TakenBack(IEnumerable<string> hashes, string upstream)
+    {
+        foreach (var hash in hashes)
+            Clear(hash, $"its input {upstream[..12]} was recomputed with other content than the artifact this stage was computed from");
+    }
+
+    private void Clear(string hash, string why)
+    {
+        TryDelete(workspace.ArtifactDir(hash));
+        TryDelete(Path.Combine(workspace.ScratchDir, hash));
+        AppendLog(hash, $"== {DateTime.UtcNow:O} invalidated, will recompute: {why}");
     }
 
     /// <summary>
     /// Checks the artifacts of succeeded stages about to be reused and invalidates the bad ones. Throws
     /// <see cref="StoreUnavailableException"/> instead of invalidating when the artifact root itself is not visible.
     /// </summary>
-    public IReadOnlyList<(ArtifactFinding Finding, IReadOnlyList<string> Invalidated)> EnsureUsable(IEnumerable<string> succeededHashes)
+    public IReadOnlyList<ArtifactFinding> EnsureUsable(IEnumerable<string> succeededHashes)
     {
         var bad = succeededHashes.Select(h => Check(h, full: false)).Where(f => !f.Usable).ToList();
         if (bad.Count == 0) return [];
         if (!RootVisible()) throw new StoreUnavailableException(RootInvisibleMessage());
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        var repaired = new List<(ArtifactFinding, IReadOnlyList<string>)>();
-        foreach (var finding in bad)
-        {
-            if (done.Contains(finding.Hash)) continue; // already taken back as downstream of another bad artifact
-            var affected = Invalidate(finding);
-            done.UnionWith(affected);
-            repaired.Add((finding, affected));
-        }
-        return repaired;
+        foreach (var finding in bad) Invalidate(finding);
+        return bad;
     }
 
     private void AppendLog(string hash, string line)

@@ -2,3 +2,16 @@ namespace Ablations.Core.Store;
 
 /// <summary>A stage that just became (or still is) due for a job on <see cref="Queue"/>.</summary>
 public readonly record struct ReadyStage(string Hash, string Queue);
+
+/// <summary>
+/// What <see cref="ResultsStore.Succeed"/> did: recorded the stage (with the dependents it made ready and the stages
+/// it took back because they had consumed a different artifact of it), or nothing because the claim was lost, or took
+/// the stage back because an input changed while it ran.
+/// </summary>
+public sealed record Completion(Completion.Outcome Result, IReadOnlyList<ReadyStage> Ready, IReadOnlyList<string> TakenBack)
+{
+    public enum Outcome { Succeeded, ClaimLost, InputsChanged }
+
+    public static readonly Completion ClaimLost = new(Outcome.ClaimLost, [], []);
+    public static readonly Completion InputsChanged = new(Outcome.InputsChanged, [], []);
+}

@@ -48,24 +48,25 @@ public sealed partial class ResultsStore
     });
 
     /// <summary>
-    /// Takes back a stage whose artifact is damaged or missing, and every stage downstream of it: all go back to
-    /// Pending with a fresh attempt count, and lose their recorded artifacts and metric points, so nothing computed
-    /// from (or reported from) the bad artifact survives; a runner that still holds one of them loses its claim.
-    /// They recompute when their inputs are ready again. Returns the stages taken back, the damaged one first.
+    /// Takes back a stage whose artifact is damaged or missing: it goes back to Pending with a fresh attempt count and
+    /// loses its recorded artifact and metric points, so nothing is read or reported from it; a runner that still holds
+    /// it loses its claim. Stages computed from it keep their results: they consumed it when it was intact (every read
+    /// is checked), and they are taken back in turn only if the recomputed artifact differs from the one they consumed
+    /// (see <see cref="Succeed"/>). Returns false when the stage is unknown.
     /// </summary>
-    public IReadOnlyList<string> Invalidate(string hash) => Guard(() =>
+    public bool Invalidate(string hash) => Guard(() =>
     {
         using var db = NewContext();
         using var tx = db.Database.BeginTransaction();
-        var affected = new List<string> { hash };
-        var seen = new HashSet<string>(StringComparer.Ordinal) { hash };
-        for (var i = 0; i < affected.Count; i++)
-        {
-            var current = affected[i];
-            foreach (var dependent in db.StageInputs.Where(x => x.InputHash == current).Select(x => x.StageHash).ToList())
-                if (seen.Add(dependent)) affected.Add(dependent);
-        }
-        db.Stages.Where(s => affected.Contains(s.Hash)).ExecuteUpdate(u => u
+        var found = TakeBack(db, [hash]) == 1;
+        tx.Commit();
+        return found;
+    });
+
+    /// <summary>Resets stages to Pending (attempts, claim, times, failure cleared) and deletes their artifact rows and metric points.</summary>
+    private static int TakeBack(AblationsDbContext db, IReadOnlyCollection<string> hashes)
+    {
+        var n = db.Stages.Where(s => hashes.Contains(s.Hash)).ExecuteUpdate(u => u
             .SetProperty(s => s.Status, StageStatus.Pending)
             .SetProperty(s => s.Attempts, 0)
             .SetProperty(s => s.Worker, (string?)null)
@@ -80,9 +81,8 @@ public sealed partial class ResultsStore
             .SetProperty(s => s.FailureKind, (string?)null)
             .SetProperty(s => s.Error, (string?)null)
             .SetProperty(s => s.CancelRequested, false));
-        db.Artifacts.Where(a => affected.Contains(a.Hash)).ExecuteDelete();
-        db.Metrics.Where(m => affected.Contains(m.StageHash)).ExecuteDelete();
-        tx.Commit();
-        return (IReadOnlyList<string>)affected;
-    });
+        db.Artifacts.Where(a => hashes.Contains(a.Hash)).ExecuteDelete();
+        db.Metrics.Where(m => hashes.Contains(m.StageHash)).ExecuteDelete();
+        return n;
+    }
 }

@@ -61,6 +61,29 @@ public sealed partial class ResultsStore
         return ((IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>)chains, (IReadOnlyDictionary<string, Planning.PreviousStage>)stages);
     });
 
+    /// <summary>Every succeeded stage of the store, without tracking (what `ablate verify` checks when no experiment is named).</summary>
+    public IReadOnlyList<StageRow> SucceededStages() => Guard(() =>
+    {
+        using var db = NewContext();
+        return (IReadOnlyList<StageRow>)db.Stages.AsNoTracking().Where(s => s.Status == StageStatus.Succeeded).ToList();
+    });
+
+    public IReadOnlySet<string> RunningStageHashes() => Guard(() =>
+    {
+        using var db = NewContext();
+        return (IReadOnlySet<string>)db.Stages.Where(s => s.Status == StageStatus.Running).Select(s => s.Hash).ToHashSet();
+    });
+
+    /// <summary>Experiments whose current revision needs one of <paramref name="hashes"/>: name, spec path and profile, to say how to recompute.</summary>
+    public IReadOnlyList<(string Name, string SpecPath, string? Profile)> ExperimentsNeeding(IReadOnlyCollection<string> hashes) => Guard(() =>
+    {
+        using var db = NewContext();
+        var ids = db.RunStages.Where(rs => hashes.Contains(rs.StageHash) && rs.Run!.Active).Select(rs => rs.Run!.ExperimentId).Distinct().ToList();
+        return (IReadOnlyList<(string, string, string?)>)db.Experiments.AsNoTracking().Where(e => ids.Contains(e.Id)).OrderBy(e => e.Name).ToList()
+            .Select(e => db.Revisions.AsNoTracking().Single(r => r.ExperimentId == e.Id && r.Number == e.CurrentRevision) is var r
+                ? (e.Name, r.SpecPath, r.Profile) : default).ToList();
+    });
+
     /// <summary>The experiment's revisions, oldest first, with how many runs each has.</summary>
     public IReadOnlyList<(RevisionRow Revision, int Runs)> Revisions(int experimentId) => Guard(() =>
     {

@@ -248,34 +248,55 @@ public sealed partial class ResultsStore
     });
 
     /// <summary>
-    /// Marks the stage succeeded (only if this worker still holds it), records its artifact with the manifest of
-    /// what was published, and takes its dependents that became ready. Returns null when the claim was lost.
+    /// Marks the stage succeeded (only if this worker still holds it and every input still has the artifact it read),
+    /// records its artifact with the manifest of what was published and the root hash of each input it consumed, takes
+    /// back stages that had consumed an earlier artifact of this stage that differs from the new one (or whose consumed
+    /// artifact is unknown: stores written before roots were recorded), and takes its dependents that became ready.
     /// </summary>
-    public IReadOnlyList<ReadyStage>? Succeed(string hash, string worker, Artifacts.ArtifactManifest manifest, double seconds) => Guard(() =>
+    /// <param name="consumed">Input role → root SHA-256 of the artifact the stage read.</param>
+    public Completion Succeed(string hash, string worker, Artifacts.ArtifactManifest manifest, double seconds, IReadOnlyDictionary<string, string>? consumed = null) => Guard(() =>
     {
         using var db = NewContext();
         using var tx = db.Database.BeginTransaction();
         var now = DateTime.UtcNow;
-        var done = db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running)
-            .ExecuteUpdate(u => u
-                .SetProperty(s => s.Status, StageStatus.Succeeded)
-                .SetProperty(s => s.FinishedAt, now)
-                .SetProperty(s => s.DurationSeconds, seconds)
-                .SetProperty(s => s.Progress, 1.0)
-                .SetProperty(s => s.Phase, (string?)null));
-        if (done != 1) return null;
+        var mine = db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running);
+        if (!mine.Any()) return Completion.ClaimLost;
+        consumed ??= new Dictionary<string, string>();
+        var inputs = db.StageInputs.Where(i => i.StageHash == hash).ToList();
+        var inputHashes = inputs.Select(i => i.InputHash).ToList();
+        var roots = db.Artifacts.Where(a => inputHashes.Contains(a.Hash)).ToDictionary(a => a.Hash, a => a.RootSha256);
+        if (inputs.Any(i => !roots.TryGetValue(i.InputHash, out var root) || root != consumed.GetValueOrDefault(i.Role)))
+        {
+            // An input was invalidated or republished with other content while this stage ran: its output is of an
+            // artifact that no longer exists, so it runs again instead of being recorded.
+            TakeBack(db, [hash]);
+            tx.Commit();
+            return Completion.InputsChanged;
+        }
+        mine.ExecuteUpdate(u => u
+            .SetProperty(s => s.Status, StageStatus.Succeeded)
+            .SetProperty(s => s.FinishedAt, now)
+            .SetProperty(s => s.DurationSeconds, seconds)
+            .SetProperty(s => s.Progress, 1.0)
+            .SetProperty(s => s.Phase, (string?)null));
+        foreach (var input in inputs) input.ConsumedRootSha256 = consumed.GetValueOrDefault(input.Role);
         db.Artifacts.Where(a => a.Hash == hash).ExecuteDelete();
         var kind = db.Stages.Where(s => s.Hash == hash).Select(s => s.Type).Single();
+        var root = manifest.RootSha256;
         db.Artifacts.Add(new ArtifactRow
         {
             Hash = hash, Kind = kind, Path = Workspace.RelativeArtifactPath(hash), Bytes = manifest.Bytes,
-            RootSha256 = manifest.RootSha256, ManifestJson = manifest.ToJson(), CreatedAt = now, VerifiedAt = now,
+            RootSha256 = root, ManifestJson = manifest.ToJson(), CreatedAt = now, VerifiedAt = now,
         });
         db.SaveChanges();
+        var stale = db.StageInputs.Where(i => i.InputHash == hash && (i.ConsumedRootSha256 == null || i.ConsumedRootSha256 != root))
+            .Where(i => db.Stages.Any(s => s.Hash == i.StageHash && s.Status == StageStatus.Succeeded))
+            .Select(i => i.StageHash).Distinct().ToList();
+        if (stale.Count > 0) TakeBack(db, stale);
         var dependents = db.StageInputs.Where(i => i.InputHash == hash).Select(i => i.StageHash).Distinct().ToList();
         var ready = TakeReadyAmong(db, dependents);
         tx.Commit();
-        return (IReadOnlyList<ReadyStage>)ready;
+        return new Completion(Completion.Outcome.Succeeded, ready, stale);
     });
 
     /// <summary>
@@ -320,6 +341,18 @@ public sealed partial class ResultsStore
             }
         }
     }
+
+    /// <summary>
+    /// Puts a stage whose input turned out damaged or missing (and was invalidated) back to Pending without counting the
+    /// attempt: it is taken again as ready when that input has been recomputed.
+    /// </summary>
+    public void WaitForInputs(string hash, string worker) => Guard(() =>
+    {
+        using var db = NewContext();
+        return db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running)
+            .ExecuteUpdate(u => u.SetProperty(s => s.Status, StageStatus.Pending).SetProperty(s => s.Attempts, s => s.Attempts - 1)
+                .SetProperty(s => s.Worker, (string?)null).SetProperty(s => s.EnqueuedAt, (DateTime?)null));
+    });
 
     /// <summary>Puts a stage interrupted by a runner shutdown back on the queue without counting the attempt as failed.</summary>
     public void Release(string hash, string worker) => Guard(() =>

@@ -26,6 +26,7 @@ public static class Cli
             c.AddCommand<StatusCommand>("status").WithDescription("Show experiments, or one experiment's stages and runs.");
             c.AddCommand<CancelCommand>("cancel").WithDescription("Cancel an experiment's waiting and running stages.");
             c.AddCommand<RetryCommand>("retry").WithDescription("Re-queue an experiment's failed (and cancelled) stages.");
+            c.AddCommand<VerifyCommand>("verify").WithDescription("Hash every artifact against its manifest; --repair makes damaged or missing ones recompute.");
             c.AddCommand<ReportCommand>("report").WithDescription("Write reports/<experiment>/ from stored results.");
             c.AddCommand<ExportCommand>("export").WithDescription("Export runs and raw metrics as Parquet or CSV.");
             c.AddCommand<ServeCommand>("serve").WithDescription("Web UI on 127.0.0.1:5000: experiments, live progress, runs with filters, reports, the Hangfire dashboard.");

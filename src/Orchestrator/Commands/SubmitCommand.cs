@@ -26,8 +26,8 @@ public sealed class SubmitCommand : Command<SpecSettings>
             : $"revision {s.Revision} (new: {c.Added} run(s) added, {c.Changed} changed, {c.Unchanged} unchanged, {c.Left} left the grid)";
         AnsiConsole.MarkupLine($"submitted [bold]{Markup.Escape(experiment)}[/] {revision}: {s.Runs} runs ({s.NewRuns} new), " +
             $"{s.Stages} unique stages ({s.NewStages} new, {s.ReusedStages} already done), {r.Enqueued} enqueued now");
-        foreach (var (finding, invalidated) in r.Repaired)
+        foreach (var finding in r.Repaired)
             Cli.Err.MarkupLine($"[yellow]artifact of {Markup.Escape(finding.Kind)} {finding.Hash[..12]} is {finding.State.ToString().ToLowerInvariant()}[/]: " +
-                $"{Markup.Escape(finding.Describe())}; it and {invalidated.Count - 1} stage(s) downstream recompute");
+                $"{Markup.Escape(finding.Describe())}; it is not used and recomputes");
     }
 }

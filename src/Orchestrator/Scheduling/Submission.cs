@@ -10,13 +10,13 @@ using System.Reflection;
 namespace Ablations.Orchestrator.Scheduling;
 
 /// <summary>
-/// Persists a plan, checks the artifacts of every stage it reuses (a damaged or missing one is invalidated with what
-/// depends on it, so it recomputes instead of being used), and enqueues what can start now; also re-enqueues work a
-/// crashed process left queued.
+/// Persists a plan, checks the artifacts of every stage it reuses (a damaged or missing one is invalidated, so it
+/// recomputes instead of being used), and enqueues what can start now; also re-enqueues work a crashed process left
+/// queued.
 /// </summary>
 public static class Submission
 {
-    public sealed record Result(SubmitResult Stored, int Enqueued, IReadOnlyList<(ArtifactFinding Finding, IReadOnlyList<string> Invalidated)> Repaired);
+    public sealed record Result(SubmitResult Stored, int Enqueued, IReadOnlyList<ArtifactFinding> Repaired);
 
     public static Result Submit(Workspace workspace, ResultsStore store, StagePlan plan)
     {

@@ -10,10 +10,10 @@ namespace Ablations.Runner.Hosting;
 
 /// <summary>
 /// Runs one stage for a Hangfire job: claim it in the store (a duplicate delivery finds it taken and returns),
-/// resolve its inputs and check each against its manifest (a damaged or missing one is invalidated with everything
-/// downstream, this stage included, and never read), execute it into a staging folder with heartbeats and batched
-/// metrics, record the manifest of what it wrote, publish the folder atomically (rename), mark it succeeded and
-/// enqueue the dependents that became ready.
+/// resolve its inputs and check each against its manifest (a damaged or missing one is invalidated and recomputed,
+/// never read: this stage waits for it), execute it into a staging folder with heartbeats and batched metrics, record
+/// the manifest of what it wrote, publish the folder atomically (rename), mark it succeeded with the roots of the
+/// inputs it read, and enqueue the dependents that became ready.
 /// </summary>
 public sealed class StageExecutionHost
 {
@@ -103,7 +103,7 @@ public sealed class StageExecutionHost
             if (!_executors.TryGetValue(type, out var executor))
                 throw new StageFailedException(FailureKind.InvalidConfig,
                     $"unknown stage type '{type}'; this runner knows {string.Join(", ", _executors.Keys.Order())}");
-            var inputs = ResolveInputs(hash);
+            var (inputs, consumed) = ResolveInputs(hash, worker);
             executor.Execute(new StageContext
             {
                 StageHash = hash,
@@ -123,15 +123,28 @@ public sealed class StageExecutionHost
             metrics.Flush();
             var manifest = ArtifactManifest.Build(staging);
             Publish(hash, staging);
-            var ready = _store.Succeed(hash, worker, manifest, clock.Elapsed.TotalSeconds);
-            if (ready is null)
+            var done = _store.Succeed(hash, worker, manifest, clock.Elapsed.TotalSeconds, consumed);
+            if (done.Result == Completion.Outcome.ClaimLost)
             {
                 log.WriteLine("lost the claim before finishing; another worker owns this stage now");
                 return;
             }
+            if (done.Result == Completion.Outcome.InputsChanged)
+            {
+                _verifier.TakenBack([hash], "(an input)");
+                log.WriteLine("== not recorded: an input was invalidated or recomputed while this stage ran; it runs again on the new input");
+                _enqueuer.EnqueueAll(_store.TopUp());
+                StageEnded?.Invoke(hash, "invalidated");
+                return;
+            }
             TryDelete(scratch);
-            log.WriteLine($"== succeeded in {clock.Elapsed.TotalSeconds:F1} s");
-            _enqueuer.EnqueueAll(ready);
+            log.WriteLine($"== succeeded in {clock.Elapsed.TotalSeconds:F1} s (artifact {manifest.RootSha256[..12]}, {manifest.Files.Count} files)");
+            if (done.TakenBack.Count > 0)
+            {
+                _verifier.TakenBack(done.TakenBack, hash);
+                log.WriteLine($"   its artifact differs from the one {done.TakenBack.Count} stage(s) were computed from; they recompute");
+            }
+            _enqueuer.EnqueueAll(done.Ready);
             _enqueuer.EnqueueAll(_store.TopUp());
             StageEnded?.Invoke(hash, "succeeded");
         }
@@ -139,7 +152,7 @@ public sealed class StageExecutionHost
         {
             heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
             TryDelete(staging);
-            log.WriteLine($"== not run: {e.Message}; it and {e.Invalidated.Count - 1} stage(s) downstream of it go back to pending and recompute");
+            log.WriteLine($"== not run: {e.Message}; it recomputes, and this stage waits for it");
             _enqueuer.EnqueueAll(_store.TopUp());
             StageEnded?.Invoke(hash, "invalidated");
         }
@@ -153,32 +166,33 @@ public sealed class StageExecutionHost
     }
 
     /// <summary>
-    /// Role → folder of every input, each checked against its manifest first. A bad input is invalidated (and with it
-    /// this stage, which is downstream of it), unless this node cannot see the artifact root at all: then nothing is
-    /// invalidated and the attempt fails as transient, so another node (or a remounted share) can take it.
+    /// Role → folder and role → root hash of every input, each checked against its manifest first. A bad input is
+    /// invalidated and this stage goes back to Pending until it is recomputed, unless this node cannot see the artifact
+    /// root at all: then nothing is invalidated and the attempt fails as transient, so another node (or a remounted
+    /// share) can take it.
     /// </summary>
-    private IReadOnlyDictionary<string, string> ResolveInputs(string hash)
+    private (IReadOnlyDictionary<string, string> Dirs, IReadOnlyDictionary<string, string> Roots) ResolveInputs(string hash, string worker)
     {
-        var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var dirs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var roots = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (role, inputHash) in _store.InputsOf(hash))
         {
             var finding = _verifier.Check(inputHash, full: false);
             if (!finding.Usable)
             {
                 if (!_verifier.RootVisible()) throw new StageFailedException(FailureKind.Transient, _verifier.RootInvisibleMessage());
-                var invalidated = _verifier.Invalidate(finding);
-                throw new InputInvalidatedException($"input '{role}' ({inputHash[..12]}) is {finding.State.ToString().ToLowerInvariant()}: {finding.Describe()}", invalidated);
+                _verifier.Invalidate(finding);
+                _store.WaitForInputs(hash, worker);
+                throw new InputInvalidatedException($"input '{role}' ({inputHash[..12]}, {finding.Kind}) is {finding.State.ToString().ToLowerInvariant()}: {finding.Describe()}");
             }
-            inputs[role] = finding.Directory;
+            dirs[role] = finding.Directory;
+            roots[role] = finding.RootSha256!;
         }
-        return inputs;
+        return (dirs, roots);
     }
 
-    /// <summary>An input was damaged or missing and has been invalidated: not a failure of this stage, which simply waits for it again.</summary>
-    private sealed class InputInvalidatedException(string message, IReadOnlyList<string> invalidated) : Exception(message)
-    {
-        public IReadOnlyList<string> Invalidated { get; } = invalidated;
-    }
+    /// <summary>An input was damaged or missing and has been invalidated: not a failure of this stage, which waits for it to be recomputed.</summary>
+    private sealed class InputInvalidatedException(string message) : Exception(message);
 
     /// <summary>Rename is atomic on one file system: readers see the old artifact or the whole new one, never half.</summary>
     private void Publish(string hash, string staging)

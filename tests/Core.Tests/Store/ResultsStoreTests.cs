@@ -33,8 +33,8 @@ public sealed class ResultsStoreTests
 
         var parent = ready[0].Hash;
         Assert.NotNull(f.Store.Claim(parent, "w1", Stale));
-        var dependents = f.Store.Succeed(parent, "w1", StoreFixture.Empty, 0.5);
-        Assert.Equal(2, dependents!.Count);
+        var dependents = f.Store.Succeed(parent, "w1", StoreFixture.Empty, 0.5).Ready;
+        Assert.Equal(2, dependents.Count);
         Assert.Empty(f.Store.TakeReady(id));
     }
 
@@ -144,29 +144,78 @@ public sealed class ResultsStoreTests
         Assert.Equal(new RevisionChange(0, 0, 2, 0), edited.Change);
     }
 
-    [Fact]
-    public void Invalidate_TakesBackTheStageAndEverythingDownstream_WithTheirArtifactsAndMetrics()
+    /// <summary>A parent published with <paramref name="parentRoot"/>'s content and both children computed from it.</summary>
+    private static (int Id, string Parent, IReadOnlyList<string> Children) Finished(StoreFixture f, string parentContent)
     {
-        using var f = new StoreFixture();
         var id = f.Submit(StoreFixture.Plan("exp", 1, 2)).ExperimentId;
         var parent = f.Store.TakeReady(id)[0].Hash;
         f.Store.Claim(parent, "w", Stale);
-        foreach (var child in f.Store.Succeed(parent, "w", StoreFixture.Empty, 0.1)!)
+        var manifest = Manifest(parentContent);
+        var children = f.Store.Succeed(parent, "w", manifest, 0.1).Ready.Select(r => r.Hash).ToList();
+        foreach (var child in children)
         {
-            f.Store.Claim(child.Hash, "w", Stale);
-            using (var m = new MetricWriter(f.Store, child.Hash)) m.Final("score", 1);
-            f.Store.Succeed(child.Hash, "w", StoreFixture.Empty, 0.1);
+            f.Store.Claim(child, "w", Stale);
+            using (var m = new MetricWriter(f.Store, child)) m.Final("score", 1);
+            Assert.Equal(Completion.Outcome.Succeeded, f.Store.Succeed(child, "w", StoreFixture.Empty, 0.1, new Dictionary<string, string> { ["in"] = manifest.RootSha256 }).Result);
         }
         Assert.True(new ExperimentProgress(f.Store.StagesOf(id)).Finished);
+        return (id, parent, children);
+    }
 
-        var affected = f.Store.Invalidate(parent);
+    private static Ablations.Core.Artifacts.ArtifactManifest Manifest(string content) =>
+        new([new Ablations.Core.Artifacts.ArtifactFile("model.bin", content.Length, JsonCanonicalHash(content), 0)]);
 
-        Assert.Equal(3, affected.Count);
-        Assert.Equal(parent, affected[0]);
-        Assert.All(f.Store.StagesOf(id), s => Assert.Equal((StageStatus.Pending, 0), (s.Status, s.Attempts)));
-        Assert.Empty(f.Store.Artifacts());
-        Assert.All(ResultsReader.Load(f.Store, "exp").Runs, r => Assert.Equal(("pending", 0), (r.Status, r.Metrics.Count)));
-        Assert.Equal([parent], f.Store.TakeReady(id).Select(r => r.Hash)); // ready again: it recomputes first
+    [Fact]
+    public void Invalidate_TakesBackTheStageAlone_WhatWasComputedFromItKeepsItsResults()
+    {
+        using var f = new StoreFixture();
+        var (id, parent, _) = Finished(f, "weights");
+
+        Assert.True(f.Store.Invalidate(parent));
+
+        var stages = f.Store.StagesOf(id);
+        Assert.Equal((StageStatus.Pending, 0), (stages.Single(s => s.Hash == parent).Status, stages.Single(s => s.Hash == parent).Attempts));
+        Assert.All(stages.Where(s => s.Hash != parent), s => Assert.Equal(StageStatus.Succeeded, s.Status));
+        Assert.Null(f.Store.Artifact(parent));
+        Assert.All(ResultsReader.Load(f.Store, "exp").Runs, r => Assert.Equal(("succeeded", 1.0), (r.Status, r.Metrics["score"])));
+        Assert.Equal([parent], f.Store.TakeReady(id).Select(r => r.Hash)); // ready again: it recomputes
+    }
+
+    [Fact]
+    public void Succeed_RecomputedWithTheSameContent_KeepsConsumers_WithOtherContent_TakesThemBack()
+    {
+        using var f = new StoreFixture();
+        var (id, parent, children) = Finished(f, "weights");
+        f.Store.Invalidate(parent);
+        f.Store.TakeReady(id);
+        f.Store.Claim(parent, "w", Stale);
+        var same = f.Store.Succeed(parent, "w", Manifest("weights"), 0.1);
+        Assert.Equal((Completion.Outcome.Succeeded, 0), (same.Result, same.TakenBack.Count));
+
+        f.Store.Invalidate(parent);
+        f.Store.TakeReady(id);
+        f.Store.Claim(parent, "w", Stale);
+        var other = f.Store.Succeed(parent, "w", Manifest("weightz"), 0.1);
+        Assert.Equal(children.Order(), other.TakenBack.Order());
+        Assert.Equal(children.Order(), other.Ready.Select(r => r.Hash).Order()); // taken back and ready at once
+        Assert.All(ResultsReader.Load(f.Store, "exp").Runs, r => Assert.Empty(r.Metrics));
+    }
+
+    [Fact]
+    public void Succeed_AnInputChangedWhileTheStageRan_NotRecordedAndPendingAgain()
+    {
+        using var f = new StoreFixture();
+        var (id, parent, children) = Finished(f, "weights");
+        f.Store.Invalidate(children[0]);
+        f.Store.TakeReady(id);
+        f.Store.Claim(children[0], "w", Stale);
+        f.Store.Invalidate(parent); // while the child runs
+
+        var done = f.Store.Succeed(children[0], "w", StoreFixture.Empty, 0.1, new Dictionary<string, string> { ["in"] = Manifest("weights").RootSha256 });
+
+        Assert.Equal(Completion.Outcome.InputsChanged, done.Result);
+        Assert.Equal(StageStatus.Pending, f.Store.StagesOf(id).Single(s => s.Hash == children[0]).Status);
+        Assert.Null(f.Store.Artifact(children[0]));
     }
 
     private static string JsonCanonicalHash(string text) => Ablations.Core.Planning.JsonCanonical.Sha256(text);

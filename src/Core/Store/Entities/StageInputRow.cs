@@ -6,4 +6,9 @@ public sealed class StageInputRow
     public required string StageHash { get; set; }
     public required string InputHash { get; set; }
     public required string Role { get; set; }
+    /// <summary>
+    /// Root SHA-256 of the input artifact the stage read when it last succeeded; null before it ran (or in stores
+    /// written before this was recorded). A republished input with another root makes the stage stale.
+    /// </summary>
+    public string? ConsumedRootSha256 { get; set; }
 }

@@ -262,6 +262,9 @@ namespace Ablations.Core.Store.Migrations
                     b.Property<string>("Role")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ConsumedRootSha256")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InputHash")
                         .IsRequired()
                         .HasColumnType("TEXT");

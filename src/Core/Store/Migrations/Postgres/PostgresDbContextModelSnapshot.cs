@@ -275,6 +275,9 @@ namespace Ablations.Core.Store.Migrations.Postgres
                     b.Property<string>("Role")
                         .HasColumnType("text");
 
+                    b.Property<string>("ConsumedRootSha256")
+                        .HasColumnType("text");
+
                     b.Property<string>("InputHash")
                         .IsRequired()
                         .HasColumnType("text");

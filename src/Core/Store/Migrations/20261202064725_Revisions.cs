@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Ablations.Core.Store.Migrations.Postgres
+namespace Ablations.Core.Store.Migrations
 {
     /// <inheritdoc />
     public partial class Revisions : Migration
@@ -15,59 +14,65 @@ namespace Ablations.Core.Store.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "CodeVersion",
                 table: "stages",
-                type: "text",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ConsumedRootSha256",
+                table: "stage_inputs",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "CellKey",
                 table: "runs",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AddColumn<int>(
                 name: "CurrentRevision",
                 table: "experiments",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "ManifestJson",
                 table: "artifacts",
-                type: "text",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "RootSha256",
                 table: "artifacts",
-                type: "text",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "VerifiedAt",
                 table: "artifacts",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "revisions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ExperimentId = table.Column<int>(type: "integer", nullable: false),
-                    Number = table.Column<int>(type: "integer", nullable: false),
-                    Description = table.Column<string>(type: "text", nullable: true),
-                    SpecPath = table.Column<string>(type: "text", nullable: false),
-                    SpecText = table.Column<string>(type: "text", nullable: false),
-                    SpecHash = table.Column<string>(type: "text", nullable: false),
-                    Profile = table.Column<string>(type: "text", nullable: true),
-                    GitCommit = table.Column<string>(type: "text", nullable: true),
-                    CodeVersion = table.Column<string>(type: "text", nullable: false),
-                    PlanHash = table.Column<string>(type: "text", nullable: false),
-                    ReportContextJson = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ExperimentId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    SpecPath = table.Column<string>(type: "TEXT", nullable: false),
+                    SpecText = table.Column<string>(type: "TEXT", nullable: false),
+                    SpecHash = table.Column<string>(type: "TEXT", nullable: false),
+                    Profile = table.Column<string>(type: "TEXT", nullable: true),
+                    GitCommit = table.Column<string>(type: "TEXT", nullable: true),
+                    CodeVersion = table.Column<string>(type: "TEXT", nullable: false),
+                    PlanHash = table.Column<string>(type: "TEXT", nullable: false),
+                    ReportContextJson = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -84,8 +89,8 @@ namespace Ablations.Core.Store.Migrations.Postgres
                 name: "revision_runs",
                 columns: table => new
                 {
-                    RevisionId = table.Column<int>(type: "integer", nullable: false),
-                    RunId = table.Column<int>(type: "integer", nullable: false)
+                    RevisionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    RunId = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -130,7 +135,7 @@ namespace Ablations.Core.Store.Migrations.Postgres
                 UPDATE experiments SET "CurrentRevision" = 1;
                 UPDATE runs SET "CellKey" = "RunKey";
                 INSERT INTO revision_runs ("RevisionId", "RunId")
-                SELECT v."Id", r."Id" FROM runs r JOIN revisions v ON v."ExperimentId" = r."ExperimentId" WHERE r."Active" = TRUE;
+                SELECT v."Id", r."Id" FROM runs r JOIN revisions v ON v."ExperimentId" = r."ExperimentId" WHERE r."Active" = 1;
                 DELETE FROM metrics WHERE "Id" NOT IN (SELECT MAX("Id") FROM metrics GROUP BY "StageHash", "Name", "Step");
                 """);
 
@@ -199,6 +204,10 @@ namespace Ablations.Core.Store.Migrations.Postgres
                 table: "stages");
 
             migrationBuilder.DropColumn(
+                name: "ConsumedRootSha256",
+                table: "stage_inputs");
+
+            migrationBuilder.DropColumn(
                 name: "CellKey",
                 table: "runs");
 
@@ -221,53 +230,53 @@ namespace Ablations.Core.Store.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "CodeVersion",
                 table: "experiments",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AddColumn<string>(
                 name: "Description",
                 table: "experiments",
-                type: "text",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "GitCommit",
                 table: "experiments",
-                type: "text",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Profile",
                 table: "experiments",
-                type: "text",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ReportContextJson",
                 table: "experiments",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AddColumn<string>(
                 name: "SpecHash",
                 table: "experiments",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AddColumn<string>(
                 name: "SpecPath",
                 table: "experiments",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AddColumn<string>(
                 name: "SpecText",
                 table: "experiments",
-                type: "text",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: "");
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Ablations.Core.Store.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDbContext))]
-    [Migration("20261202063700_Revisions")]
+    [Migration("20261202064754_Revisions")]
     partial class Revisions
     {
         /// <inheritdoc />
@@ -276,6 +276,9 @@ namespace Ablations.Core.Store.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("Role")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ConsumedRootSha256")
                         .HasColumnType("text");
 
                     b.Property<string>("InputHash")

@@ -1,9 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Ablations.Core.Store.Migrations
+namespace Ablations.Core.Store.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Revisions : Migration
@@ -14,59 +15,65 @@ namespace Ablations.Core.Store.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "CodeVersion",
                 table: "stages",
-                type: "TEXT",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ConsumedRootSha256",
+                table: "stage_inputs",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "CellKey",
                 table: "runs",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AddColumn<int>(
                 name: "CurrentRevision",
                 table: "experiments",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "ManifestJson",
                 table: "artifacts",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "RootSha256",
                 table: "artifacts",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "VerifiedAt",
                 table: "artifacts",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "revisions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ExperimentId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Number = table.Column<int>(type: "INTEGER", nullable: false),
-                    Description = table.Column<string>(type: "TEXT", nullable: true),
-                    SpecPath = table.Column<string>(type: "TEXT", nullable: false),
-                    SpecText = table.Column<string>(type: "TEXT", nullable: false),
-                    SpecHash = table.Column<string>(type: "TEXT", nullable: false),
-                    Profile = table.Column<string>(type: "TEXT", nullable: true),
-                    GitCommit = table.Column<string>(type: "TEXT", nullable: true),
-                    CodeVersion = table.Column<string>(type: "TEXT", nullable: false),
-                    PlanHash = table.Column<string>(type: "TEXT", nullable: false),
-                    ReportContextJson = table.Column<string>(type: "TEXT", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ExperimentId = table.Column<int>(type: "integer", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    Description = table.Column<string>(type: "text", nullable: true),
+                    SpecPath = table.Column<string>(type: "text", nullable: false),
+                    SpecText = table.Column<string>(type: "text", nullable: false),
+                    SpecHash = table.Column<string>(type: "text", nullable: false),
+                    Profile = table.Column<string>(type: "text", nullable: true),
+                    GitCommit = table.Column<string>(type: "text", nullable: true),
+                    CodeVersion = table.Column<string>(type: "text", nullable: false),
+                    PlanHash = table.Column<string>(type: "text", nullable: false),
+                    ReportContextJson = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -83,8 +90,8 @@ namespace Ablations.Core.Store.Migrations
                 name: "revision_runs",
                 columns: table => new
                 {
-                    RevisionId = table.Column<int>(type: "INTEGER", nullable: false),
-                    RunId = table.Column<int>(type: "INTEGER", nullable: false)
+                    RevisionId = table.Column<int>(type: "integer", nullable: false),
+                    RunId = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -129,7 +136,7 @@ namespace Ablations.Core.Store.Migrations
                 UPDATE experiments SET "CurrentRevision" = 1;
                 UPDATE runs SET "CellKey" = "RunKey";
                 INSERT INTO revision_runs ("RevisionId", "RunId")
-                SELECT v."Id", r."Id" FROM runs r JOIN revisions v ON v."ExperimentId" = r."ExperimentId" WHERE r."Active" = 1;
+                SELECT v."Id", r."Id" FROM runs r JOIN revisions v ON v."ExperimentId" = r."ExperimentId" WHERE r."Active" = TRUE;
                 DELETE FROM metrics WHERE "Id" NOT IN (SELECT MAX("Id") FROM metrics GROUP BY "StageHash", "Name", "Step");
                 """);
 
@@ -198,6 +205,10 @@ namespace Ablations.Core.Store.Migrations
                 table: "stages");
 
             migrationBuilder.DropColumn(
+                name: "ConsumedRootSha256",
+                table: "stage_inputs");
+
+            migrationBuilder.DropColumn(
                 name: "CellKey",
                 table: "runs");
 
@@ -220,53 +231,53 @@ namespace Ablations.Core.Store.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "CodeVersion",
                 table: "experiments",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AddColumn<string>(
                 name: "Description",
                 table: "experiments",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "GitCommit",
                 table: "experiments",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Profile",
                 table: "experiments",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ReportContextJson",
                 table: "experiments",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AddColumn<string>(
                 name: "SpecHash",
                 table: "experiments",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AddColumn<string>(
                 name: "SpecPath",
                 table: "experiments",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.AddColumn<string>(
                 name: "SpecText",
                 table: "experiments",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
                 defaultValue: "");
 

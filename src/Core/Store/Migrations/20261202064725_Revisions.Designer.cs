@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Ablations.Core.Store.Migrations
 {
     [DbContext(typeof(AblationsDbContext))]
-    [Migration("20261202063652_Revisions")]
+    [Migration("20261202064725_Revisions")]
     partial class Revisions
     {
         /// <inheritdoc />
@@ -263,6 +263,9 @@ namespace Ablations.Core.Store.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Role")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsumedRootSha256")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InputHash")
