@@ -98,6 +98,25 @@ internal static class Ablate
     }
 }
 
+/// <summary>Files of this repository (shipped experiments), found from the test binary's folder.</summary>
+internal static class Repo
+{
+    public static string File(string relative)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "Ablations.sln"))) dir = dir.Parent;
+        return System.IO.Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), relative);
+    }
+}
+
+/// <summary>What a user compares: a report's results.csv, without the run id column (ids hash the stage chain, whose command stages name their folder).</summary>
+internal static class ReportedResults
+{
+    public static IReadOnlyList<string> Of(string dir, string experiment, string? folder = null) =>
+        System.IO.File.ReadAllLines(System.IO.Path.Combine(dir, "reports", folder ?? experiment, "results.csv"))
+            .Select(line => line[(line.IndexOf(',') + 1)..]).ToList();
+}
+
 /// <summary>Specs and scripts for command-stage grids: a fake trainer that writes JSON-lines metrics.</summary>
 internal static class Fixtures
 {

@@ -36,9 +36,9 @@ public sealed partial class ResultsStore
         var planHash = plan.Hash;
         var isNew = current is null || current.SpecHash != specHash || current.Profile != spec.Profile || current.PlanHash != planHash;
         var previous = current is null
-            ? new Dictionary<string, string>()
-            : db.RevisionRuns.Where(rr => rr.RevisionId == current.Id).Select(rr => new { rr.Run!.CellKey, rr.Run.RunKey })
-                .ToDictionary(x => x.CellKey, x => x.RunKey);
+            ? new Dictionary<string, int>()
+            : db.RevisionRuns.Where(rr => rr.RevisionId == current.Id).Select(rr => new { rr.Run!.CellKey, rr.RunId })
+                .ToDictionary(x => x.CellKey, x => x.RunId);
 
         var (runRows, newRuns) = StoreRuns(db, experiment.Id, plan, now);
 
@@ -62,7 +62,7 @@ public sealed partial class ResultsStore
         db.SaveChanges();
         tx.Commit();
 
-        var cells = plan.Runs.ToDictionary(r => r.CellKey, r => r.RunKey);
+        var cells = plan.Runs.Zip(runRows).ToDictionary(p => p.First.CellKey, p => p.Second.Id);
         var change = new RevisionChange(
             Added: cells.Keys.Count(k => !previous.ContainsKey(k)),
             Changed: cells.Count(c => previous.TryGetValue(c.Key, out var old) && old != c.Value),

@@ -11,18 +11,11 @@ namespace Ablations.Orchestrator.Tests.EndToEnd;
 [Collection("processes")]
 public sealed class ReinforcedSmokeTests
 {
-    private static string RepoFile(string relative)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ablations.sln"))) dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), relative);
-    }
-
     [Fact]
     public void Run_CaptionerFinetuneSmoke_EveryStageTypeRunsAndTheReportIsWritten()
     {
         using var dir = new TempDir();
-        var result = Ablate.Run(dir.Path, "run", RepoFile("experiments/captioner-finetune.yaml"), "--profile", "smoke", "--threads", "1");
+        var result = Ablate.Run(dir.Path, "run", Repo.File("experiments/captioner-finetune.yaml"), "--profile", "smoke", "--threads", "1");
 
         Assert.True(result.ExitCode == 0, result.All);
         using var db = dir.Store().NewContext();
