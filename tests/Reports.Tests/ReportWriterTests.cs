@@ -37,6 +37,25 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void Write_FullGrid_NoDanglingReferenceInFigureFilesOrIndexHtml()
+    {
+        using var dir = new TempDir();
+        ReportWriter.Write(SampleResults.FullGrid(), dir.Path);
+
+        var files = Directory.GetFiles(Path.Combine(dir.Path, "figures"), "*.svg");
+        Assert.True(files.Length >= 9, $"{files.Length} svg files");
+        Assert.All(files, f => Assert.Empty(SvgReferences.Dangling(File.ReadAllText(f))));
+
+        var inlined = SvgReferences.InlinedIn(File.ReadAllText(Path.Combine(dir.Path, "index.html")));
+        Assert.Equal(files.Length, inlined.Count);
+        Assert.All(inlined, svg => Assert.Empty(SvgReferences.Dangling(svg)));
+
+        // One page, one id space: a figure must not pick up another figure's clip path or image.
+        var ids = inlined.SelectMany(SvgReferences.Ids).ToArray();
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+    }
+
+    [Fact]
     public void Write_SameInputTwice_SameSvgTablesAndPage()
     {
         using var a = new TempDir();

@@ -58,6 +58,32 @@ public sealed class FigureTests
     }
 
     [Fact]
+    public void SvgIds_Normalize_RenamesHrefAndXlinkHrefWithTheirIds()
+    {
+        string svg = "<svg><defs><image id=\"img_7\"/></defs><use xlink:href=\"#img_7\"/><use href=\"#img_7\"/><clipPath id=\"cl_3f\"/><g clip-path=\"url(#cl_3f)\"/></svg>";
+        Assert.Equal(
+            "<svg><defs><image id=\"c0\"/></defs><use xlink:href=\"#c0\"/><use href=\"#c0\"/><clipPath id=\"c1\"/><g clip-path=\"url(#c1)\"/></svg>",
+            SvgIds.Normalize(svg));
+    }
+
+    [Fact]
+    public void Render_EveryFigureKind_SvgHasNoDanglingReference()
+    {
+        var figures = RenderAll();
+
+        // Every kind of figure a report draws is in this set, so a new reference form in any of them is caught.
+        foreach (var kind in new[] { "bars_", "line_", "heatmap_", "curve_", "captions", "cost" })
+        {
+            Assert.Contains(figures, f => f.Name.StartsWith(kind, StringComparison.Ordinal));
+        }
+
+        Assert.All(figures, f => Assert.True(SvgReferences.Dangling(f.Svg!).Count == 0,
+            $"{f.Name}: dangling {string.Join(", ", SvgReferences.Dangling(f.Svg!))}"));
+        var heatmap = figures.Single(f => f.Name.StartsWith("heatmap_", StringComparison.Ordinal)).Svg!;
+        Assert.Contains("href=\"#", heatmap); // the colours are an embedded image drawn through <use>: the reference is checked above
+    }
+
+    [Fact]
     public void Build_NoCaptionMetricsNoStages_SkipsThoseFigures()
     {
         var results = SampleResults.OneAtATime() with { Stages = [] };
@@ -75,5 +101,14 @@ public sealed class FigureTests
         Assert.Equal(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"480\" viewBox=\"0 0 800 480\"><clipPath id=\"f2-c0\"/><g clip-path=\"url(#f2-c0)\"/></svg>",
             Ablations.Reports.Html.InlineSvg.Prepare(svg, "f2"));
+    }
+
+    [Fact]
+    public void InlineSvg_Prepare_PrefixesImageReferencesWithTheirIds()
+    {
+        string svg = "<svg width=\"8\" height=\"4\" viewBox=\"0 0 8 4\"><defs><image id=\"c0\"/></defs><use xlink:href=\"#c0\"/></svg>";
+        Assert.Equal(
+            "<svg width=\"8\" height=\"4\" viewBox=\"0 0 8 4\"><defs><image id=\"f3-c0\"/></defs><use xlink:href=\"#f3-c0\"/></svg>",
+            Ablations.Reports.Html.InlineSvg.Prepare(svg, "f3"));
     }
 }
