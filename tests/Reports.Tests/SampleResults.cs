@@ -98,6 +98,43 @@ internal static class SampleResults
             DesignKind.Full, runs, Stages());
     }
 
+    /// <summary>
+    /// A 2 × 2 full grid (teachers × scale) with two seeds whose accuracies are far apart (0.05 and 0.95) and a
+    /// loss curve close to 0: the 95% intervals (±12.7 standard errors at one degree of freedom) reach far
+    /// past 0 and 1, so figures must cut them at the metrics' ranges.
+    /// </summary>
+    public static ExperimentResults WideIntervals(int steps = 5)
+    {
+        JsonNode[] teachers = [new JsonArray("t_a"), new JsonArray("t_a", "t_b")];
+        double[] scales = [30, 50];
+        var runs = new List<RunResult>();
+        int cell = 0;
+        foreach (var t in teachers)
+        {
+            foreach (double s in scales)
+            {
+                for (int seed = 0; seed < 2; seed++)
+                {
+                    double acc = seed == 0 ? 0.05 + 0.01 * cell : 0.95 - 0.01 * cell;
+                    var curves = new Dictionary<string, IReadOnlyList<CurvePoint>>
+                    {
+                        ["loss"] = Curve(steps, k => seed == 0 ? 0.01 : 0.4 / (k + 1)),
+                        ["zeroshot_acc"] = Curve(steps, k => seed == 0 ? 0.02 : 0.98),
+                    };
+                    runs.Add(new RunResult($"w{cell}s{seed}", cell,
+                        new Dictionary<string, JsonNode?> { [Teachers] = t.DeepClone(), [Scale] = s }, seed, "succeeded", cell == 3,
+                        new Dictionary<string, double> { ["zeroshot_avg"] = acc }, curves));
+                }
+
+                cell++;
+            }
+        }
+
+        return new ExperimentResults(
+            "wide", null, new MetricSpec("zeroshot_avg", MetricGoal.Maximize), [Teachers, Scale],
+            new Dictionary<string, JsonNode?> { [Teachers] = new JsonArray("t_a", "t_b"), [Scale] = 50 }, DesignKind.Full, runs, []);
+    }
+
     public static IReadOnlyList<StageCost> Stages() =>
     [
         new("h1", "world", "succeeded", 12.5, 15, true),

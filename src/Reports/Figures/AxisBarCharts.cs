@@ -1,5 +1,4 @@
 using Ablations.Reports.Aggregation;
-using Ablations.Reports.Statistics;
 using ScottPlot;
 
 namespace Ablations.Reports.Figures;
@@ -26,7 +25,9 @@ internal static class AxisBarCharts
 
             int pct = (int)Math.Round(summary.ConfidenceLevel * 100);
             var plot = style.NewPlot($"{metric.Name} by {axis.Label}", axis.Key, MetricUnits.Label(metric.Name));
+            var kind = MetricUnits.Of(metric.Name);
             var bars = new List<Bar>();
+            var intervals = new List<Interval>();
             for (int i = 0; i < effects.Length; i++)
             {
                 var s = stats[i];
@@ -40,30 +41,20 @@ internal static class AxisBarCharts
                 {
                     Position = i,
                     Value = s.Mean,
-                    Error = s.CiHalfWidth,
                     FillColor = color,
                     LineColor = color.Darken(0.3),
                     Size = 0.7,
                 });
+                intervals.Add(Interval.Of(i, s, kind));
             }
 
             plot.Add.Bars(bars);
+            Intervals.ErrorBars(plot, intervals, Colors.Black);
             FigureStyle.CategoryTicks(plot, effects.Select(e => e.Value).ToArray());
-            ZoomToValues(plot, stats);
+            ValueAxis.ForBars(plot, intervals, kind);
             string how = held ? "other axes held at the baseline" : "averaged over the other axes (per seed)";
-            string caption = $"{metric.Name} for each value of {axis.Key}, {how}; error bars: {pct}% Student-t confidence interval over seeds.";
+            string caption = $"{metric.Name} for each value of {axis.Key}, {how}; error bars: {pct}% Student-t confidence interval over seeds.{Interval.ClipNote(intervals, kind)}";
             yield return new Figure($"bars_{FileName.Of(axis.Key)}", $"{metric.Name} by {axis.Label}", caption, plot);
         }
-    }
-
-    /// <summary>Differences between ablation cells are small next to the values: show the range that holds the intervals.</summary>
-    internal static void ZoomToValues(Plot plot, IEnumerable<SampleStats> stats)
-    {
-        var present = stats.Where(s => s.N > 0).ToArray();
-        double lo = present.Min(s => s.CiLow ?? s.Mean);
-        double hi = present.Max(s => s.CiHigh ?? s.Mean);
-        double pad = Math.Max((hi - lo) * 0.25, Math.Max(Math.Abs(hi), 1e-9) * 0.01);
-        double bottom = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
-        plot.Axes.SetLimitsY(bottom, hi + pad);
     }
 }

@@ -25,6 +25,8 @@ internal static class TrainingCurveCharts
         foreach (var name in chosen)
         {
             var plot = style.NewPlot($"Training curve: {name}", "step", MetricUnits.Label(name));
+            var kind = MetricUnits.Of(name);
+            var all = new List<Interval>();
             int drawn = 0;
             var labels = new List<string>();
             for (int i = 0; i < cells.Count; i++)
@@ -37,7 +39,7 @@ internal static class TrainingCurveCharts
                     .Where(p => double.IsFinite(p.Value))
                     .GroupBy(p => p.Step)
                     .OrderBy(g => g.Key)
-                    .Select(g => (Step: (double)g.Key, S: SampleStats.Of(g.Select(p => p.Value).ToArray(), summary.ConfidenceLevel)))
+                    .Select(g => Interval.Of(g.Key, SampleStats.Of(g.Select(p => p.Value).ToArray(), summary.ConfidenceLevel), kind))
                     .ToArray();
                 if (points.Length == 0)
                 {
@@ -46,15 +48,13 @@ internal static class TrainingCurveCharts
 
                 // With exactly one varying axis among the shown cells, colour by its value (as in every other figure).
                 var color = varying.Length == 1 ? FigureStyle.ColorAt(varying[0].IndexOf(cell.Values[varying[0].Key])) : FigureStyle.ColorAt(i);
-                double[] xs = points.Select(p => p.Step).ToArray();
-                if (points.Any(p => p.S.CiLow is not null))
+                all.AddRange(points);
+                if (points.Any(p => p.High > p.Low))
                 {
-                    var band = plot.Add.FillY(xs, points.Select(p => p.S.CiLow ?? p.S.Mean).ToArray(), points.Select(p => p.S.CiHigh ?? p.S.Mean).ToArray());
-                    band.FillStyle.Color = color.WithAlpha(0.15);
-                    band.LineStyle.Width = 0;
+                    Intervals.Band(plot, points, color, 0.15);
                 }
 
-                var line = plot.Add.ScatterLine(xs, points.Select(p => p.S.Mean).ToArray());
+                var line = plot.Add.ScatterLine(points.Select(p => p.X).ToArray(), points.Select(p => p.Mean).ToArray());
                 line.Color = color;
                 line.LineWidth = cell.IsBaseline ? 2.5f : 1.8f;
                 line.LegendText = summary.Design == DesignKind.OneAtATime ? cell.Change
@@ -69,13 +69,14 @@ internal static class TrainingCurveCharts
             }
 
             int extra = FigureStyle.LegendBeside(plot, labels);
+            ValueAxis.ForLines(plot, all, kind);
             string which = cells.Count < summary.Cells.Count
                 ? $"{cells.Count} of {summary.Cells.Count} cells (the baseline and the best by {summary.PrimaryMetric?.Name})"
                 : "every cell";
             yield return new Figure(
                 $"curve_{FileName.Of(name)}",
                 $"Training curve: {name}",
-                $"{name} per step for {which}: mean over seeds, shaded {pct}% Student-t confidence interval.",
+                $"{name} per step for {which}: mean over seeds, shaded {pct}% Student-t confidence interval.{Interval.ClipNote(all, kind)}",
                 plot) { ExtraWidth = extra };
         }
     }
