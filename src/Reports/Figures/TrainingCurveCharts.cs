@@ -57,6 +57,13 @@ internal static class TrainingCurveCharts
                 var line = plot.Add.ScatterLine(points.Select(p => p.X).ToArray(), points.Select(p => p.Mean).ToArray());
                 line.Color = color;
                 line.LineWidth = cell.IsBaseline ? 2.5f : 1.8f;
+                if (points.Length == 1)
+                {
+                    // A line through one point has no length: a run that logged one step would draw nothing.
+                    line.MarkerShape = ScottPlot.MarkerShape.FilledCircle;
+                    line.MarkerSize = 9;
+                }
+
                 line.LegendText = summary.Design == DesignKind.OneAtATime ? cell.Change
                     : varying.Length == 0 ? cell.Label : string.Join(", ", varying.Select(a => $"{a.Label} = {cell.Values[a.Key]}"));
                 labels.Add(line.LegendText);
@@ -70,6 +77,14 @@ internal static class TrainingCurveCharts
 
             int extra = FigureStyle.LegendBeside(plot, labels);
             ValueAxis.ForLines(plot, all, kind);
+            double first = all.Min(p => p.X), last = all.Max(p => p.X);
+            if (first == last)
+            {
+                // Every curve logged the same single step: autoscaling an empty span gives no usable x axis.
+                double half = Math.Max(1, Math.Abs(first) * 0.05);
+                plot.Axes.SetLimitsX(first - half, first + half);
+            }
+
             string which = cells.Count < summary.Cells.Count
                 ? $"{cells.Count} of {summary.Cells.Count} cells (the baseline and the best by {summary.PrimaryMetric?.Name})"
                 : "every cell";
