@@ -99,6 +99,32 @@ internal static class SampleResults
     }
 
     /// <summary>
+    /// one_at_a_time over the KD scale, seeds 0–2, baseline scale 50 = [0.46, 0.45, 0.47]. Scale 70 is the
+    /// baseline + 0.02 on every seed (zero variance; written as decimals, so the differences of the doubles
+    /// differ in their last bits), scale 60 equals the baseline on every seed, scales 30 and 40 vary.
+    /// </summary>
+    public static ExperimentResults ConstantDifferences()
+    {
+        var runs = new List<RunResult>();
+        void Cell(int index, double scale, double[] zeroshot)
+        {
+            for (int seed = 0; seed < zeroshot.Length; seed++)
+            {
+                runs.Add(Run($"c{index}s{seed}", index, new() { [Scale] = scale }, seed, index == 0, new() { ["zeroshot_avg"] = zeroshot[seed] }));
+            }
+        }
+
+        Cell(0, 50, [0.46, 0.45, 0.47]);
+        Cell(1, 70, [0.48, 0.47, 0.49]);
+        Cell(2, 60, [0.46, 0.45, 0.47]);
+        Cell(3, 30, [0.40, 0.44, 0.41]);
+        Cell(4, 40, [0.44, 0.45, 0.48]);
+        return new ExperimentResults(
+            "constant_differences", null, new MetricSpec("zeroshot_avg", MetricGoal.Maximize), [Scale],
+            new Dictionary<string, JsonNode?> { [Scale] = 50 }, DesignKind.OneAtATime, runs, []);
+    }
+
+    /// <summary>
     /// A 2 × 2 full grid (teachers × scale) with two seeds whose accuracies are far apart (0.05 and 0.95) and a
     /// loss curve close to 0: the 95% intervals (±12.7 standard errors at one degree of freedom) reach far
     /// past 0 and 1, so figures must cut them at the metrics' ranges.

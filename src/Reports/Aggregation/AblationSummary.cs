@@ -78,7 +78,8 @@ public sealed record CellMetric(SampleStats Stats, IReadOnlyList<SeedValue> Valu
 
 /// <summary>
 /// This cell against the baseline: difference of means, and a paired t-test over the seeds both share with
-/// a Holm-adjusted p-value (family = every compared cell for this metric).
+/// a Holm-adjusted p-value (family = every comparison of this metric that has a p-value; null for the others,
+/// see <see cref="PairedTestResult.Outcome"/>).
 /// </summary>
 public sealed record BaselineComparison(double Delta, PairedTestResult Paired, double? PHolm);
 

@@ -1,4 +1,5 @@
 using Ablations.Core.Spec;
+using Ablations.Reports.Statistics;
 
 namespace Ablations.Reports.Tables;
 
@@ -24,16 +25,38 @@ internal sealed record TableMetric(string Name, MetricGoal Goal, int Decimals)
 
 internal sealed record TableRow(string CellLabel, IReadOnlyList<string> Labels, bool IsBaseline, IReadOnlyList<TableCell> Cells);
 
-/// <summary>One metric of one row. Null statistics read as "—".</summary>
+/// <summary>One metric of one row. Null statistics read as "—"; <see cref="Test"/> is null when the row is not compared.</summary>
 internal sealed record TableCell(
     int N, double? Mean, double? Std, double? CiLow, double? CiHigh,
-    double? Delta, double? P, double? PHolm, bool IsBest)
+    double? Delta, double? P, double? PHolm, bool IsBest, PairedOutcome? Test = null)
 {
-    /// <summary>"**" for Holm-adjusted p &lt; 0.01, "*" for p &lt; 0.05, else empty.</summary>
-    public string Mark => PHolm switch
+    /// <summary>Footnote mark of a comparison whose differences are all the same non-zero value.</summary>
+    public const string ZeroVarianceMark = "†";
+
+    /// <summary>Footnote mark of a comparison equal to the baseline on every shared seed.</summary>
+    public const string NoDifferenceMark = "‡";
+
+    /// <summary>"**" for Holm-adjusted p &lt; 0.01, "*" for p &lt; 0.05, else empty; only a defined test earns stars.</summary>
+    public string Mark => Test != PairedOutcome.Tested ? "" : PHolm switch
     {
         < 0.01 => "**",
         < 0.05 => "*",
         _ => "",
+    };
+
+    /// <summary>The footnote mark of a comparison without a p-value that the notes explain, else empty.</summary>
+    public string Footnote => Test switch
+    {
+        PairedOutcome.ZeroVariance => ZeroVarianceMark,
+        PairedOutcome.NoDifference => NoDifferenceMark,
+        _ => "",
+    };
+
+    /// <summary>Why the p-value is missing, in words ("zero variance", "no difference"), or null.</summary>
+    public string? Untested => Test switch
+    {
+        PairedOutcome.ZeroVariance => "zero variance",
+        PairedOutcome.NoDifference => "no difference",
+        _ => null,
     };
 }

@@ -46,9 +46,9 @@ internal sealed class HtmlTableFormat : ITableFormat
                 {
                     sb.Append("<td class=\"num\">");
                     sb.Append(c.Delta is { } d ? E(TableNumbers.Signed(d, m.Decimals)) : TableNumbers.Missing);
-                    if (c.Mark.Length > 0)
+                    if (c.Mark.Length > 0 || c.Footnote.Length > 0)
                     {
-                        sb.Append("<sup>").Append(c.Mark).Append("</sup>");
+                        sb.Append("<sup>").Append(c.Mark).Append(c.Footnote).Append("</sup>");
                     }
 
                     sb.Append("</td>");

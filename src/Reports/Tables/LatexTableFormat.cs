@@ -38,7 +38,7 @@ internal sealed class LatexTableFormat : ITableFormat
                 cells.Add(c.IsBest ? $"\\textbf{{{value}}}" : value);
                 if (table.HasBaseline)
                 {
-                    cells.Add(c.Delta is { } d ? Delta(d, m.Decimals, c.Mark) : "--");
+                    cells.Add(c.Delta is { } d ? Delta(d, m.Decimals, c.Mark.Length > 0 ? c.Mark : MathMark(c.Footnote)) : "--");
                 }
             }
 
@@ -67,6 +67,13 @@ internal sealed class LatexTableFormat : ITableFormat
         return mark.Length == 0 ? $"${text}$" : $"${text}^{{{mark}}}$";
     }
 
+    private static string MathMark(string footnote) => footnote switch
+    {
+        TableCell.ZeroVarianceMark => "\\dagger",
+        TableCell.NoDifferenceMark => "\\ddagger",
+        _ => "",
+    };
+
     private static void Row(StringBuilder sb, IEnumerable<string> cells) => sb.Append("    ").AppendJoin(" & ", cells).Append(" \\\\\n");
 
     /// <summary>Escapes LaTeX specials and spells out the few Unicode signs the notes use.</summary>
@@ -88,6 +95,8 @@ internal sealed class LatexTableFormat : ITableFormat
                 '—' => "---",
                 '↑' => "$\\uparrow$",
                 '↓' => "$\\downarrow$",
+                '†' => "$^{\\dagger}$",
+                '‡' => "$^{\\ddagger}$",
                 _ => ch.ToString(),
             });
         }

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Ablations.Reports.Tables;
 
-/// <summary>GitHub-flavoured Markdown: bold best values, significance marks after Δ, notes below.</summary>
+/// <summary>GitHub-flavoured Markdown: bold best values, significance or footnote marks after Δ, notes below.</summary>
 internal sealed class MarkdownTableFormat : ITableFormat
 {
     public string Extension => "md";
@@ -37,7 +37,7 @@ internal sealed class MarkdownTableFormat : ITableFormat
                 cells.Add(c.IsBest ? $"**{value}**" : value);
                 if (table.HasBaseline)
                 {
-                    cells.Add(c.Delta is { } d ? TableNumbers.Signed(d, m.Decimals) + Escape(c.Mark) : TableNumbers.Missing);
+                    cells.Add(c.Delta is { } d ? TableNumbers.Signed(d, m.Decimals) + Escape(c.Mark) + c.Footnote : TableNumbers.Missing);
                 }
             }
 
