@@ -95,6 +95,36 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void Write_FailedCell_PageTableAndRunsSayWhatHappened()
+    {
+        using var dir = new TempDir();
+        Assert.True(ReportWriter.Write(SampleResults.OneAtATime(failedCell: true), dir.Path).Succeeded);
+        string html = System.Net.WebUtility.HtmlDecode(File.ReadAllText(Path.Combine(dir.Path, "index.html")));
+
+        // What was compared: the cell without a result and the one with fewer seeds, each with why.
+        string compared = html[html.IndexOf("What was compared", StringComparison.Ordinal)..html.IndexOf("id=\"table\"", StringComparison.Ordinal)];
+        Assert.Contains("Runs:</b> 15 of 19 succeeded (4 failed; only succeeded runs are summarised)", compared);
+        Assert.Contains($"Left out, no result:</b>\n<ul>\n<li>teachers = t_b: failed 3/3: {SampleResults.DivergedAt12}; {SampleResults.DivergedAt15}</li>", compared);
+        Assert.Contains($"From fewer seeds:</b>\n<ul>\n<li>scale = 30: 1 of 4 seeds failed: {SampleResults.OutOfDisk}</li>", compared);
+
+        // The table row, the figure caption and each failed run with its own reason.
+        Assert.Contains($"<tr class=\"no-result\"><td>teachers = t_b</td>", html);
+        Assert.Contains("Left out, no result: teachers = t_b (failed 3/3", html);
+        Assert.Contains($"<td>failed</td><td>t_b</td><td>50</td><td class=\"num\">—</td><td>{SampleResults.DivergedAt15}</td>", html);
+        Assert.Contains("| teachers = t_b | — | — |", File.ReadAllText(Path.Combine(dir.Path, "tables", "ablation.md")));
+    }
+
+    [Fact]
+    public void Write_FullGridWithFailures_NoDanglingReferenceInIndexHtml()
+    {
+        using var dir = new TempDir();
+        Assert.True(ReportWriter.Write(SampleResults.FullGridWithFailures(), dir.Path).Succeeded);
+        var inlined = SvgReferences.InlinedIn(File.ReadAllText(Path.Combine(dir.Path, "index.html")));
+        Assert.NotEmpty(inlined);
+        Assert.All(inlined, svg => Assert.Empty(SvgReferences.Dangling(svg)));
+    }
+
+    [Fact]
     public void Write_UnknownMetric_ReturnsErrorListingAvailableMetricsAndWritesNothing()
     {
         using var dir = new TempDir();

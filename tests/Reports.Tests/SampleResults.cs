@@ -11,11 +11,16 @@ internal static class SampleResults
     public const string Scale = "student.kd.scale";
     public const string Captioner = "captions.captioner";
 
+    public const string OutOfDisk = "student (Error): IOException: No space left on device";
+    public const string DivergedAt12 = "student (Diverged): loss is NaN at step 12";
+    public const string DivergedAt15 = "student (Diverged): loss is NaN at step 15";
+
     /// <summary>
-    /// one_at_a_time over teachers and KD scale; baseline teachers t_a+t_b, scale 50; seeds 0–2.
-    /// zeroshot_avg per seed is written out so the expected tables can be checked by hand.
+    /// one_at_a_time over teachers and KD scale; baseline teachers t_a+t_b, scale 50; seeds 0–2, and a fourth
+    /// seed of scale 30 that failed. zeroshot_avg per seed is written out so the expected tables can be checked
+    /// by hand. With <paramref name="failedCell"/>, a sixth cell (teachers = t_b) whose three runs all failed.
     /// </summary>
-    public static ExperimentResults OneAtATime()
+    public static ExperimentResults OneAtATime(bool failedCell = false)
     {
         var runs = new List<RunResult>();
         void Cell(int index, JsonNode teachers, double scale, bool baseline, double[] zeroshot, double[] retrieval)
@@ -32,7 +37,15 @@ internal static class SampleResults
         Cell(2, new JsonArray(), 50, false, [0.40, 0.43, 0.41], [0.20, 0.22, 0.21]);
         Cell(3, new JsonArray("t_a", "t_b"), 70, false, [0.53, 0.56, 0.52], [0.31, 0.33, 0.32]);
         Cell(4, new JsonArray("t_a", "t_b"), 30, false, [0.49, 0.52, 0.50], [0.30, 0.30, 0.33]);
-        runs.Add(Run("r4s3", 4, new() { [Teachers] = new JsonArray("t_a", "t_b"), [Scale] = 30 }, 3, false, new(), "failed"));
+        runs.Add(Run("r4s3", 4, new() { [Teachers] = new JsonArray("t_a", "t_b"), [Scale] = 30 }, 3, false, new(), "failed") with { Failure = OutOfDisk });
+        if (failedCell)
+        {
+            string[] reasons = [DivergedAt12, DivergedAt15, DivergedAt12];
+            for (int seed = 0; seed < reasons.Length; seed++)
+            {
+                runs.Add(Run($"r5s{seed}", 5, new() { [Teachers] = new JsonArray("t_b"), [Scale] = 50 }, seed, false, new(), "failed") with { Failure = reasons[seed] });
+            }
+        }
 
         return new ExperimentResults(
             "kd_ablation",
@@ -159,6 +172,22 @@ internal static class SampleResults
         return new ExperimentResults(
             "wide", null, new MetricSpec("zeroshot_avg", MetricGoal.Maximize), [Teachers, Scale],
             new Dictionary<string, JsonNode?> { [Teachers] = new JsonArray("t_a", "t_b"), [Scale] = 50 }, DesignKind.Full, runs, []);
+    }
+
+    /// <summary>
+    /// <see cref="FullGrid"/> (three seeds) where every run of cell 5 (teachers t_a, scale 70, coca_ft) failed
+    /// and seed 2 of cell 0 (t_a, 30, coca_base) was cancelled, with their reasons.
+    /// </summary>
+    public static ExperimentResults FullGridWithFailures()
+    {
+        var results = FullGrid();
+        var runs = results.Runs.Select(r => (r.CellIndex, r.Seed) switch
+        {
+            (5, _) => r with { Status = "failed", Metrics = new Dictionary<string, double>(), Curves = new Dictionary<string, IReadOnlyList<CurvePoint>>(), Failure = DivergedAt12 },
+            (0, 2) => r with { Status = "cancelled", Metrics = new Dictionary<string, double>(), Failure = "student (Cancelled): cancelled by request" },
+            _ => r,
+        }).ToArray();
+        return results with { Runs = runs };
     }
 
     public static IReadOnlyList<StageCost> Stages() =>

@@ -78,7 +78,8 @@ internal static class CaptionQualityCharts
         yield return new Figure(
             "captions",
             plot.Axes.Title.Label.Text,
-            $"Synthetic-caption quality (precision/recall against ground truth) and diversity (distinct-n) per {(captioner?.Key ?? "experiment")}; error bars: {pct}% CI over seeds.",
+            $"Synthetic-caption quality (precision/recall against ground truth) and diversity (distinct-n) per {(captioner?.Key ?? "experiment")}; error bars: {pct}% CI over seeds."
+                + CellStatus.Caption(summary, summary.Cells, null),
             plot);
     }
 }

@@ -65,7 +65,8 @@ internal static class MetricLineCharts
             yield return new Figure(
                 $"line_{FileName.Of(x.Key)}",
                 $"{metric.Name} vs {x.Label}",
-                $"{metric.Name} against {x.Key} ({how}); shaded: {pct}% Student-t confidence interval over seeds.{Interval.ClipNote(all, kind)}",
+                $"{metric.Name} against {x.Key} ({how}); shaded: {pct}% Student-t confidence interval over seeds."
+                    + Interval.ClipNote(all, kind) + CellStatus.Caption(summary, lines.SelectMany(l => l.Cells), metric.Name),
                 plot) { ExtraWidth = extra };
         }
     }

@@ -85,28 +85,32 @@ internal static class TrainingCurveCharts
                 plot.Axes.SetLimitsX(first - half, first + half);
             }
 
-            string which = cells.Count < summary.Cells.Count
-                ? $"{cells.Count} of {summary.Cells.Count} cells (the baseline and the best by {summary.PrimaryMetric?.Name})"
-                : "every cell";
+            int withResult = summary.Cells.Count(c => c.HasResult);
+            string which = cells.Count < withResult
+                ? $"{cells.Count} of {withResult} cells with a result (the baseline and the best by {summary.PrimaryMetric?.Name})"
+                : withResult < summary.Cells.Count ? "every cell with a result" : "every cell";
             yield return new Figure(
                 $"curve_{FileName.Of(name)}",
                 $"Training curve: {name}",
-                $"{name} per step for {which}: mean over seeds, shaded {pct}% Student-t confidence interval.{Interval.ClipNote(all, kind)}",
+                $"{name} per step for {which}: mean over seeds, shaded {pct}% Student-t confidence interval."
+                    + Interval.ClipNote(all, kind) + CellStatus.Caption(summary, cells.Concat(summary.Cells.Where(c => !c.HasResult)), null),
                 plot) { ExtraWidth = extra };
         }
     }
 
+    /// <summary>The cells drawn: only those with a succeeded run have curves (the caption names the others).</summary>
     private static IReadOnlyList<CellSummary> Shown(AblationSummary summary, int max)
     {
-        if (summary.Cells.Count <= max || summary.PrimaryMetric is not { } metric)
+        var candidates = summary.Cells.Where(c => c.HasResult).ToArray();
+        if (candidates.Length <= max || summary.PrimaryMetric is not { } metric)
         {
-            return summary.Cells.Take(Math.Max(max, 0)).ToArray();
+            return candidates.Take(Math.Max(max, 0)).ToArray();
         }
 
         double Key(CellSummary c) => c.Metrics.TryGetValue(metric.Name, out var m)
             ? (metric.Goal == MetricGoal.Maximize ? -m.Stats.Mean : m.Stats.Mean)
             : double.PositiveInfinity;
-        return summary.Cells
+        return candidates
             .OrderBy(c => c.IsBaseline ? 0 : 1)
             .ThenBy(Key)
             .ThenBy(c => c.Index)

@@ -5,7 +5,9 @@ namespace Ablations.Reports.Tables;
 
 /// <summary>
 /// The paper-style ablation table, independent of its output format: one row per cell (or per changed
-/// factor with one_at_a_time), a value column and, with a baseline, a Δ column per metric.
+/// factor with one_at_a_time), a value column and, with a baseline, a Δ column per metric. Every cell with a
+/// recorded run has a row; when some cell has runs without a result the formats add a "Runs" column saying
+/// what happened (<see cref="TableRow.Status"/>).
 /// </summary>
 internal sealed record AblationTable(
     string Caption,
@@ -15,7 +17,13 @@ internal sealed record AblationTable(
     IReadOnlyList<TableMetric> Metrics,
     bool HasBaseline,
     IReadOnlyList<TableRow> Rows,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>Whether some row has runs without a result, so the formats show the Runs column.</summary>
+    public bool HasStatus => Rows.Any(r => r.Status is not null);
+
+    public const string StatusHeader = "Runs";
+}
 
 /// <summary>A metric column; <see cref="Decimals"/> is shared by all its cells so they line up.</summary>
 internal sealed record TableMetric(string Name, MetricGoal Goal, int Decimals)
@@ -23,7 +31,12 @@ internal sealed record TableMetric(string Name, MetricGoal Goal, int Decimals)
     public string Arrow => Goal == MetricGoal.Maximize ? "↑" : "↓";
 }
 
-internal sealed record TableRow(string CellLabel, IReadOnlyList<string> Labels, bool IsBaseline, IReadOnlyList<TableCell> Cells);
+/// <summary>
+/// One row: its cell's runs (recorded, succeeded) and, when some have no result (failed, cancelled, not
+/// finished), <see cref="Status"/> saying what happened; null when all succeeded.
+/// </summary>
+internal sealed record TableRow(
+    string CellLabel, IReadOnlyList<string> Labels, bool IsBaseline, IReadOnlyList<TableCell> Cells, int Runs, int Succeeded, string? Status);
 
 /// <summary>One metric of one row. Null statistics read as "—"; <see cref="Test"/> is null when the row is not compared.</summary>
 internal sealed record TableCell(

@@ -25,7 +25,10 @@ internal static class AblationTableBuilder
             cell.Label,
             oneAtATime || summary.Axes.Count == 0 ? [cell.Change] : summary.Axes.Select(a => cell.Values[a.Key]).ToArray(),
             cell.IsBaseline,
-            summary.Metrics.Select(m => Cell(cell, m.Name, best[m.Name])).ToArray())).ToArray();
+            summary.Metrics.Select(m => Cell(cell, m.Name, best[m.Name])).ToArray(),
+            cell.Runs.Total,
+            cell.Runs.Succeeded,
+            CellStatus.Describe(cell))).ToArray();
 
         return new AblationTable(Caption(summary), headers, keys, metrics, summary.Baseline is not null, rows, Notes(summary, rows));
     }
@@ -71,7 +74,16 @@ internal static class AblationTableBuilder
         {
             $"Values: mean ± sample std over seeds (n = runs) of {summary.Runs.Succeeded} succeeded run(s).",
         };
-        if (summary.Baseline is { } baseline)
+        if (rows.Any(r => r.Status is not null))
+        {
+            notes.Add($"{AblationTable.StatusHeader}: what happened to runs that failed, were cancelled or have not finished (the first failed stage and its error); values use only the succeeded seeds, and a row with none has no values and is not compared.");
+        }
+
+        if (summary.Baseline is { HasResult: false } failedBaseline)
+        {
+            notes.Add($"Δ: none, the baseline ({failedBaseline.Label}) has no succeeded run to compare with.");
+        }
+        else if (summary.Baseline is { } baseline)
         {
             notes.Add($"Δ: difference of means vs the baseline (first row: {baseline.Label}).");
             notes.Add($"Significance: two-sided paired t-test over seeds shared with the baseline, Holm-corrected {Family(summary, rows)}; * p < 0.05, ** p < 0.01.");

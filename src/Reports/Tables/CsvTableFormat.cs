@@ -4,7 +4,8 @@ using System.Text;
 namespace Ablations.Reports.Tables;
 
 /// <summary>
-/// Machine-readable: numbers to 12 significant digits, one column per statistic (<c>metric.mean</c>,
+/// Machine-readable: the cell's runs (<c>runs.total</c>, <c>runs.succeeded</c>, <c>runs.status</c>: empty when all
+/// succeeded, else what happened), numbers to 12 significant digits, one column per statistic (<c>metric.mean</c>,
 /// <c>metric.std</c>, …, <c>metric.best</c>), empty fields for missing values, plus <c>metric.display</c> with the
 /// paper-style text (mean ± std (n); Δ with significance mark). A comparison without a defined test has
 /// "n/a (zero variance)" or "n/a (no difference)" in its p fields. RFC 4180 quoting.
@@ -16,7 +17,7 @@ internal sealed class CsvTableFormat : ITableFormat
     public string Render(AblationTable table)
     {
         var sb = new StringBuilder();
-        var header = new List<string>(table.LabelKeys) { "is_baseline" };
+        var header = new List<string>(table.LabelKeys) { "is_baseline", "runs.total", "runs.succeeded", "runs.status" };
         foreach (var m in table.Metrics)
         {
             header.AddRange(new[] { "mean", "std", "n", "ci_low", "ci_high" }.Select(s => $"{m.Name}.{s}"));
@@ -32,7 +33,11 @@ internal sealed class CsvTableFormat : ITableFormat
         Line(sb, header);
         foreach (var row in table.Rows)
         {
-            var fields = new List<string>(row.Labels) { row.IsBaseline ? "true" : "false" };
+            var fields = new List<string>(row.Labels)
+            {
+                row.IsBaseline ? "true" : "false", row.Runs.ToString(CultureInfo.InvariantCulture),
+                row.Succeeded.ToString(CultureInfo.InvariantCulture), row.Status ?? "",
+            };
             for (int i = 0; i < row.Cells.Count; i++)
             {
                 var c = row.Cells[i];

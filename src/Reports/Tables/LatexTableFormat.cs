@@ -13,7 +13,9 @@ internal sealed class LatexTableFormat : ITableFormat
         var sb = new StringBuilder();
         sb.Append("\\begin{table}[t]\n  \\centering\n");
         sb.Append("  \\caption{").Append(Escape(table.Caption)).Append("}\n");
-        sb.Append("  \\begin{tabular}{").Append(new string('l', table.LabelHeaders.Count)).Append(new string('r', valueColumns)).Append("}\n");
+        // A failure reason can be long: its column wraps instead of widening the table past the page.
+        sb.Append("  \\begin{tabular}{").Append(new string('l', table.LabelHeaders.Count)).Append(new string('r', valueColumns))
+          .Append(table.HasStatus ? "p{0.3\\linewidth}" : "").Append("}\n");
         sb.Append("    \\toprule\n");
         var header = new List<string>(table.LabelHeaders.Select(Escape));
         foreach (var m in table.Metrics)
@@ -23,6 +25,11 @@ internal sealed class LatexTableFormat : ITableFormat
             {
                 header.Add($"$\\Delta$ {Escape(m.Name)}");
             }
+        }
+
+        if (table.HasStatus)
+        {
+            header.Add(AblationTable.StatusHeader);
         }
 
         Row(sb, header);
@@ -40,6 +47,11 @@ internal sealed class LatexTableFormat : ITableFormat
                 {
                     cells.Add(c.Delta is { } d ? Delta(d, m.Decimals, c.Mark.Length > 0 ? c.Mark : MathMark(c.Footnote)) : "--");
                 }
+            }
+
+            if (table.HasStatus)
+            {
+                cells.Add(Escape(row.Status ?? ""));
             }
 
             Row(sb, cells);

@@ -24,6 +24,12 @@ internal sealed class MarkdownTableFormat : ITableFormat
             }
         }
 
+        if (table.HasStatus)
+        {
+            header.Add(AblationTable.StatusHeader);
+            align.Add("---");
+        }
+
         Line(sb, header);
         Line(sb, align);
         foreach (var row in table.Rows)
@@ -39,6 +45,11 @@ internal sealed class MarkdownTableFormat : ITableFormat
                 {
                     cells.Add(c.Delta is { } d ? TableNumbers.Signed(d, m.Decimals) + Escape(c.Mark) + c.Footnote : TableNumbers.Missing);
                 }
+            }
+
+            if (table.HasStatus)
+            {
+                cells.Add(Escape(row.Status ?? ""));
             }
 
             Line(sb, cells);

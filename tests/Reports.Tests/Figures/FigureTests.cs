@@ -84,6 +84,49 @@ public sealed class FigureTests
     }
 
     [Fact]
+    public void Build_FullGridWithAFailedCell_EveryResultFigureCaptionNamesItAndWhy()
+    {
+        var results = SampleResults.FullGridWithFailures();
+        var summary = AblationSummarizer.Summarize(results, ReportOptions.Default);
+        var figures = FigureSet.Build(summary, results, ReportOptions.Default);
+
+        const string failed = "teachers = t_a, scale = 70, captioner = coca_ft";
+        const string fewer = "teachers = t_a, scale = 30, captioner = coca_base";
+        // Bars are held at the baseline (cells on its lines only); lines, heatmap and captions draw from every cell.
+        var fromEveryCell = figures.Where(f => f.Name.StartsWith("line_", StringComparison.Ordinal)
+            || f.Name.StartsWith("heatmap_", StringComparison.Ordinal) || f.Name == "captions").ToArray();
+        Assert.Equal(3, fromEveryCell.Length);
+        Assert.All(fromEveryCell, f =>
+        {
+            Assert.Contains($"Left out, no result: {failed} (failed 3/3: {SampleResults.DivergedAt12})", f.Caption);
+            Assert.Contains($"From fewer seeds: {fewer} (1 of 3 seeds cancelled: student (Cancelled): cancelled by request)", f.Caption);
+        });
+
+        // Curves draw the baseline and the best cells with a result, and name the cell that has none.
+        var curves = figures.Where(f => f.Name.StartsWith("curve_", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(curves);
+        Assert.All(curves, f =>
+        {
+            Assert.Contains("8 of 11 cells with a result", f.Caption);
+            Assert.Contains($"Left out, no result: {failed} (failed 3/3: {SampleResults.DivergedAt12})", f.Caption);
+        });
+    }
+
+    [Fact]
+    public void Build_OneAtATimeWithAFailedCell_BarsKeepItsPlaceAndCaptionSaysWhy()
+    {
+        var results = SampleResults.OneAtATime(failedCell: true);
+        var summary = AblationSummarizer.Summarize(results, ReportOptions.Default);
+        var bars = FigureSet.Build(summary, results, ReportOptions.Default).Single(f => f.Name == "bars_student_kd_teachers");
+
+        Assert.Contains("other axes held at the baseline", bars.Caption);
+        Assert.Contains($"Left out, no result: teachers = t_b (failed 3/3: {SampleResults.DivergedAt12}; {SampleResults.DivergedAt15})", bars.Caption);
+        var texts = bars.Plot.GetPlottables<ScottPlot.Plottables.Text>().ToArray();
+        var none = Assert.Single(texts, t => t.LabelText == "no result");
+        Assert.Equal(summary.Axes[0].IndexOf("t_b"), none.Location.X);
+    }
+
+    [Fact]
     public void Build_NoCaptionMetricsNoStages_SkipsThoseFigures()
     {
         var results = SampleResults.OneAtATime() with { Stages = [] };
