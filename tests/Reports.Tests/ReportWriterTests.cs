@@ -115,6 +115,26 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void Write_BaselineWithoutResult_RowStaysAndTableSaysThereIsNoDelta()
+    {
+        var results = SampleResults.OneAtATime();
+        results = results with
+        {
+            Runs = results.Runs.Select(r => r.CellIndex == 0 ? r with { Status = "failed", Metrics = new Dictionary<string, double>(), Failure = SampleResults.OutOfDisk } : r).ToArray(),
+        };
+        using var dir = new TempDir();
+
+        var outcome = ReportWriter.Write(results, dir.Path);
+
+        Assert.True(outcome.Succeeded);
+        string md = File.ReadAllText(Path.Combine(dir.Path, "tables", "ablation.md"));
+        Assert.Contains($"| baseline | — | — | failed 3/3: {SampleResults.OutOfDisk} |", md);
+        Assert.Contains("Δ: none, the baseline (teachers = t_a+t_b, scale = 50) has no succeeded run to compare with.", md);
+        Assert.DoesNotContain("Significance:", md);
+        Assert.All(outcome.Summary!.Cells, c => Assert.Null(c.Metrics.GetValueOrDefault("zeroshot_avg")?.VsBaseline));
+    }
+
+    [Fact]
     public void Write_FullGridWithFailures_NoDanglingReferenceInIndexHtml()
     {
         using var dir = new TempDir();

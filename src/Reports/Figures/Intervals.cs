@@ -6,7 +6,7 @@ namespace Ablations.Reports.Figures;
 internal static class Intervals
 {
     /// <summary>Error bars (asymmetric once clipped, which ScottPlot's bar errors cannot be) for bars or points.</summary>
-    public static ScottPlot.Plottables.ErrorBar ErrorBars(Plot plot, IReadOnlyList<Interval> intervals, Color color)
+    public static void ErrorBars(Plot plot, IReadOnlyList<Interval> intervals, Color color)
     {
         var bars = new ScottPlot.Plottables.ErrorBar(
             intervals.Select(i => i.X).ToArray(), intervals.Select(i => i.Mean).ToArray(), null, null,
@@ -17,7 +17,6 @@ internal static class Intervals
             CapSize = 5,
         };
         plot.Add.Plottable(bars);
-        return bars;
     }
 
     /// <summary>
