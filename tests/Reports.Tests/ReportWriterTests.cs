@@ -37,6 +37,25 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void Write_FullGrid_NoDanglingReferenceInFigureFilesOrIndexHtml()
+    {
+        using var dir = new TempDir();
+        ReportWriter.Write(SampleResults.FullGrid(), dir.Path);
+
+        var files = Directory.GetFiles(Path.Combine(dir.Path, "figures"), "*.svg");
+        Assert.True(files.Length >= 9, $"{files.Length} svg files");
+        Assert.All(files, f => Assert.Empty(SvgReferences.Dangling(File.ReadAllText(f))));
+
+        var inlined = SvgReferences.InlinedIn(File.ReadAllText(Path.Combine(dir.Path, "index.html")));
+        Assert.Equal(files.Length, inlined.Count);
+        Assert.All(inlined, svg => Assert.Empty(SvgReferences.Dangling(svg)));
+
+        // One page, one id space: a figure must not pick up another figure's clip path or image.
+        var ids = inlined.SelectMany(SvgReferences.Ids).ToArray();
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+    }
+
+    [Fact]
     public void Write_SameInputTwice_SameSvgTablesAndPage()
     {
         using var a = new TempDir();
@@ -73,6 +92,56 @@ public sealed class ReportWriterTests
         var outcome = ReportWriter.Write(SampleResults.OneAtATime(), dir.Path, ReportOptions.Default);
         Assert.True(outcome.Succeeded);
         Demo(dir.Path, "oat");
+    }
+
+    [Fact]
+    public void Write_FailedCell_PageTableAndRunsSayWhatHappened()
+    {
+        using var dir = new TempDir();
+        Assert.True(ReportWriter.Write(SampleResults.OneAtATime(failedCell: true), dir.Path).Succeeded);
+        string html = System.Net.WebUtility.HtmlDecode(File.ReadAllText(Path.Combine(dir.Path, "index.html")));
+
+        // What was compared: the cell without a result and the one with fewer seeds, each with why.
+        string compared = html[html.IndexOf("What was compared", StringComparison.Ordinal)..html.IndexOf("id=\"table\"", StringComparison.Ordinal)];
+        Assert.Contains("Runs:</b> 15 of 19 succeeded (4 failed; only succeeded runs are summarised)", compared);
+        Assert.Contains($"Left out, no result:</b>\n<ul>\n<li>teachers = t_b: failed 3/3: {SampleResults.DivergedAt12}; {SampleResults.DivergedAt15}</li>", compared);
+        Assert.Contains($"From fewer seeds:</b>\n<ul>\n<li>scale = 30: 1 of 4 seeds failed: {SampleResults.OutOfDisk}</li>", compared);
+
+        // The table row, the figure caption and each failed run with its own reason.
+        Assert.Contains($"<tr class=\"no-result\"><td>teachers = t_b</td>", html);
+        Assert.Contains("Left out, no result: teachers = t_b (failed 3/3", html);
+        Assert.Contains($"<td>failed</td><td>t_b</td><td>50</td><td class=\"num\">—</td><td>{SampleResults.DivergedAt15}</td>", html);
+        Assert.Contains("| teachers = t_b | — | — |", File.ReadAllText(Path.Combine(dir.Path, "tables", "ablation.md")));
+    }
+
+    [Fact]
+    public void Write_BaselineWithoutResult_RowStaysAndTableSaysThereIsNoDelta()
+    {
+        var results = SampleResults.OneAtATime();
+        results = results with
+        {
+            Runs = results.Runs.Select(r => r.CellIndex == 0 ? r with { Status = "failed", Metrics = new Dictionary<string, double>(), Failure = SampleResults.OutOfDisk } : r).ToArray(),
+        };
+        using var dir = new TempDir();
+
+        var outcome = ReportWriter.Write(results, dir.Path);
+
+        Assert.True(outcome.Succeeded);
+        string md = File.ReadAllText(Path.Combine(dir.Path, "tables", "ablation.md"));
+        Assert.Contains($"| baseline | — | — | failed 3/3: {SampleResults.OutOfDisk} |", md);
+        Assert.Contains("Δ: none, the baseline (teachers = t_a+t_b, scale = 50) has no succeeded run to compare with.", md);
+        Assert.DoesNotContain("Significance:", md);
+        Assert.All(outcome.Summary!.Cells, c => Assert.Null(c.Metrics.GetValueOrDefault("zeroshot_avg")?.VsBaseline));
+    }
+
+    [Fact]
+    public void Write_FullGridWithFailures_NoDanglingReferenceInIndexHtml()
+    {
+        using var dir = new TempDir();
+        Assert.True(ReportWriter.Write(SampleResults.FullGridWithFailures(), dir.Path).Succeeded);
+        var inlined = SvgReferences.InlinedIn(File.ReadAllText(Path.Combine(dir.Path, "index.html")));
+        Assert.NotEmpty(inlined);
+        Assert.All(inlined, svg => Assert.Empty(SvgReferences.Dangling(svg)));
     }
 
     [Fact]

@@ -21,7 +21,10 @@ public static class AblationSummarizer
         return problems;
     }
 
-    /// <summary>Summarises the succeeded runs. Zero finished runs give a summary with no cells, not an error.</summary>
+    /// <summary>
+    /// Summarises the succeeded runs; cells whose runs failed, were cancelled or have not finished are kept with
+    /// their run counts and failure reasons (and no statistics). Zero finished runs give a summary, not an error.
+    /// </summary>
     /// <exception cref="ArgumentException">When <see cref="Check"/> reports problems (a caller bug: check first).</exception>
     public static AblationSummary Summarize(ExperimentResults results, ReportOptions options)
     {
@@ -38,7 +41,8 @@ public static class AblationSummarizer
             .Select(name => new MetricInfo(name, MetricSelection.GoalOf(name, results, options)))
             .ToArray();
 
-        var grouped = GroupCells(results, finished);
+        // Every cell with a recorded run, whatever its status: a cell whose runs all failed is a row that says so, not a gap.
+        var grouped = GroupCells(results, results.Runs);
         var axes = BuildAxes(results.AxisKeys, grouped);
         int? baseline = FindBaseline(results, grouped);
         var statsNames = available.ToArray();
@@ -57,12 +61,8 @@ public static class AblationSummarizer
             }
         }
 
-        var counts = new RunCounts(
-            results.Runs.Count,
-            finished.Count,
-            results.Runs.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()));
         return new AblationSummary(
-            results.Experiment, results.Description, results.Design, axes, metrics, cells, baseline, counts,
+            results.Experiment, results.Description, results.Design, axes, metrics, cells, baseline, Counts(results.Runs),
             available, MarginalEffects.Of(metrics, axes, cells, baseline, level), level);
     }
 
@@ -159,11 +159,12 @@ public static class AblationSummarizer
             }
         }
 
+        var succeeded = group.Runs.Where(IsSucceeded).ToArray();
         var metrics = new Dictionary<string, CellMetric>();
         foreach (var name in metricNames)
         {
             // A non-finite final value (a diverged run that still reported) is no measurement: left out, not averaged in.
-            var perSeed = group.Runs
+            var perSeed = succeeded
                 .Where(r => r.Metrics.TryGetValue(name, out var v) && double.IsFinite(v))
                 .GroupBy(r => r.Seed)
                 .OrderBy(g => g.Key)
@@ -175,8 +176,23 @@ public static class AblationSummarizer
             }
         }
 
-        var seeds = group.Runs.Select(r => r.Seed).Distinct().Order().ToArray();
-        var runIds = group.Runs.Select(r => r.RunId).ToArray();
-        return new CellSummary(index, label, change, values, numeric, baseline == index, seeds, runIds, metrics);
+        var seeds = succeeded.Select(r => r.Seed).Distinct().Order().ToArray();
+        var runIds = succeeded.Select(r => r.RunId).ToArray();
+        return new CellSummary(index, label, change, values, numeric, baseline == index, seeds, runIds, metrics, Counts(group.Runs), Failures(group.Runs));
     }
+
+    private static RunCounts Counts(IReadOnlyCollection<RunResult> runs) => new(
+        runs.Count,
+        runs.Count(IsSucceeded),
+        runs.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()));
+
+    /// <summary>The distinct reasons the cell's runs have no result, the most frequent first (then in run order).</summary>
+    private static string[] Failures(IReadOnlyList<RunResult> runs) => runs
+        .Where(r => !IsSucceeded(r) && !string.IsNullOrWhiteSpace(r.Failure))
+        .Select((r, i) => (Text: r.Failure!, Order: i))
+        .GroupBy(f => f.Text, StringComparer.Ordinal)
+        .OrderByDescending(g => g.Count())
+        .ThenBy(g => g.Min(f => f.Order))
+        .Select(g => g.Key)
+        .ToArray();
 }

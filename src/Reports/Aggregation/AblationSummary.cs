@@ -5,7 +5,8 @@ namespace Ablations.Reports.Aggregation;
 
 /// <summary>
 /// The statistical digest of one experiment: what every table, figure and summary.json is drawn from.
-/// Only succeeded runs count; seeds are replicates of a cell. Immutable.
+/// Only succeeded runs count towards statistics; seeds are replicates of a cell. Every cell with a recorded
+/// run is present, so one whose runs failed can be named with its reason. Immutable.
 /// </summary>
 public sealed record AblationSummary(
     string Experiment,
@@ -55,7 +56,8 @@ public sealed record RunCounts(int Total, int Succeeded, IReadOnlyDictionary<str
 
 /// <summary>
 /// One cell = one assignment of the axes. <see cref="Change"/> is the one_at_a_time label ("baseline",
-/// "kd.scale = 70"); <see cref="Label"/> names every axis value.
+/// "kd.scale = 70"); <see cref="Label"/> names every axis value. A cell with no succeeded run has no seeds and
+/// no metrics; <see cref="Runs"/> and <see cref="Failures"/> say what happened.
 /// </summary>
 public sealed record CellSummary(
     int Index,
@@ -69,8 +71,15 @@ public sealed record CellSummary(
     IReadOnlyList<long> Seeds,
     /// <summary>The succeeded runs that make up this cell.</summary>
     IReadOnlyList<string> RunIds,
-    /// <summary>Metric name → statistics over seeds (absent when no run of the cell has the metric).</summary>
-    IReadOnlyDictionary<string, CellMetric> Metrics);
+    /// <summary>Metric name → statistics over seeds (absent when no succeeded run of the cell has the metric).</summary>
+    IReadOnlyDictionary<string, CellMetric> Metrics,
+    /// <summary>Every recorded run of the cell by status (<see cref="Seeds"/> and <see cref="RunIds"/> hold the succeeded ones).</summary>
+    RunCounts Runs,
+    /// <summary>Why the cell's other runs have no result (<see cref="Core.Results.RunResult.Failure"/>), distinct, most frequent first.</summary>
+    IReadOnlyList<string> Failures)
+{
+    public bool HasResult => Runs.Succeeded > 0;
+}
 
 public sealed record SeedValue(long Seed, double Value);
 
@@ -78,7 +87,8 @@ public sealed record CellMetric(SampleStats Stats, IReadOnlyList<SeedValue> Valu
 
 /// <summary>
 /// This cell against the baseline: difference of means, and a paired t-test over the seeds both share with
-/// a Holm-adjusted p-value (family = every compared cell for this metric).
+/// a Holm-adjusted p-value (family = every comparison of this metric that has a p-value; null for the others,
+/// see <see cref="PairedTestResult.Outcome"/>).
 /// </summary>
 public sealed record BaselineComparison(double Delta, PairedTestResult Paired, double? PHolm);
 

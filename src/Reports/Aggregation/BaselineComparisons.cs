@@ -4,7 +4,9 @@ namespace Ablations.Reports.Aggregation;
 
 /// <summary>
 /// Each cell against the baseline for one metric: difference of means, a paired t-test over shared seeds,
-/// and Holm's adjustment across every compared cell (the family for that metric).
+/// and Holm's adjustment across the compared cells that have a p-value (the family for that metric). A
+/// comparison without one (too few shared seeds, no difference, zero variance) is not a test and does not
+/// enlarge the family.
 /// </summary>
 internal static class BaselineComparisons
 {

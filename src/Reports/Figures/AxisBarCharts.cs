@@ -17,8 +17,9 @@ internal static class AxisBarCharts
         foreach (var axis in summary.Axes.Where(a => a.Values.Count >= 2))
         {
             var effects = summary.Marginals.Where(m => m.Metric == metric.Name && m.Axis == axis.Key).ToArray();
-            bool held = summary.Baseline is not null && effects.All(e => e.AtBaseline is not null);
-            var stats = effects.Select(e => held ? e.AtBaseline! : e.Averaged).ToArray();
+            // A value whose only cells have no result has neither statistic: it must not switch the whole chart to averages.
+            bool held = summary.Baseline is not null && effects.Where(e => e.Averaged.N > 0).All(e => e.AtBaseline is not null);
+            var stats = effects.Select(e => held ? e.AtBaseline ?? SampleStats.Empty : e.Averaged).ToArray();
             if (stats.All(s => s.N == 0))
             {
                 continue;
@@ -26,12 +27,20 @@ internal static class AxisBarCharts
 
             int pct = (int)Math.Round(summary.ConfidenceLevel * 100);
             var plot = style.NewPlot($"{metric.Name} by {axis.Label}", axis.Key, MetricUnits.Label(metric.Name));
+            var kind = MetricUnits.Of(metric.Name);
             var bars = new List<Bar>();
+            var intervals = new List<Interval>();
             for (int i = 0; i < effects.Length; i++)
             {
                 var s = stats[i];
                 if (s.N == 0)
                 {
+                    // The tick label stays; say at the bar's place that there is nothing to draw (the caption says why).
+                    var none = plot.Add.Text("no result", i, 0);
+                    none.LabelFontName = style.FontName;
+                    none.LabelFontSize = 12;
+                    none.LabelFontColor = Colors.Gray;
+                    none.LabelAlignment = Alignment.LowerCenter;
                     continue;
                 }
 
@@ -40,30 +49,25 @@ internal static class AxisBarCharts
                 {
                     Position = i,
                     Value = s.Mean,
-                    Error = s.CiHalfWidth,
                     FillColor = color,
                     LineColor = color.Darken(0.3),
                     Size = 0.7,
                 });
+                intervals.Add(Interval.Of(i, s, kind));
             }
 
             plot.Add.Bars(bars);
+            Intervals.ErrorBars(plot, intervals, Colors.Black);
             FigureStyle.CategoryTicks(plot, effects.Select(e => e.Value).ToArray());
-            ZoomToValues(plot, stats);
+            plot.Axes.SetLimitsX(-0.6, effects.Length - 0.4); // every category's slot, also one without a bar
+            ValueAxis.ForBars(plot, intervals, kind);
             string how = held ? "other axes held at the baseline" : "averaged over the other axes (per seed)";
-            string caption = $"{metric.Name} for each value of {axis.Key}, {how}; error bars: {pct}% Student-t confidence interval over seeds.";
+            var drawnFrom = held
+                ? summary.Cells.Where(c => summary.Axes.All(o => o.Key == axis.Key || c.Values[o.Key] == summary.Baseline!.Values[o.Key]))
+                : summary.Cells;
+            string caption = $"{metric.Name} for each value of {axis.Key}, {how}; error bars: {pct}% Student-t confidence interval over seeds."
+                + Interval.ClipNote(intervals, kind) + CellStatus.Caption(summary, drawnFrom, metric.Name);
             yield return new Figure($"bars_{FileName.Of(axis.Key)}", $"{metric.Name} by {axis.Label}", caption, plot);
         }
-    }
-
-    /// <summary>Differences between ablation cells are small next to the values: show the range that holds the intervals.</summary>
-    internal static void ZoomToValues(Plot plot, IEnumerable<SampleStats> stats)
-    {
-        var present = stats.Where(s => s.N > 0).ToArray();
-        double lo = present.Min(s => s.CiLow ?? s.Mean);
-        double hi = present.Max(s => s.CiHigh ?? s.Mean);
-        double pad = Math.Max((hi - lo) * 0.25, Math.Max(Math.Abs(hi), 1e-9) * 0.01);
-        double bottom = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
-        plot.Axes.SetLimitsY(bottom, hi + pad);
     }
 }

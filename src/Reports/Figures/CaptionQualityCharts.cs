@@ -29,6 +29,7 @@ internal static class CaptionQualityCharts
             captioner is null ? "Caption quality and diversity" : $"Caption quality and diversity by {captioner.Label}",
             "measure", "score (fraction, 0–1)");
         var bars = new List<Bar>();
+        var intervals = new List<Interval>();
         double width = 0.8 / groups.Length;
         for (int m = 0; m < measures.Length; m++)
         {
@@ -40,15 +41,16 @@ internal static class CaptionQualityCharts
                     continue;
                 }
 
+                double position = m - 0.4 + width * (g + 0.5);
                 bars.Add(new Bar
                 {
-                    Position = m - 0.4 + width * (g + 0.5),
+                    Position = position,
                     Value = s.Mean,
-                    Error = s.CiHalfWidth,
                     FillColor = groups[g].Color,
                     LineColor = groups[g].Color.Darken(0.3),
                     Size = width * 0.9,
                 });
+                intervals.Add(Interval.Of(position, s, MetricUnits.Of(measures[m])));
             }
         }
 
@@ -58,6 +60,7 @@ internal static class CaptionQualityCharts
         }
 
         plot.Add.Bars(bars);
+        Intervals.ErrorBars(plot, intervals, Colors.Black);
         FigureStyle.CategoryTicks(plot, measures.Select(m => m[Prefix.Length..]).ToArray());
         if (captioner is not null)
         {
@@ -69,12 +72,14 @@ internal static class CaptionQualityCharts
             plot.ShowLegend(Alignment.UpperRight);
         }
 
-        plot.Axes.SetLimitsY(0, Math.Max(1.0, bars.Max(b => b.Value + b.Error) * 1.1));
+        // The measures are fractions (0–1) read against the whole scale; each interval is clipped to its own measure's range.
+        plot.Axes.SetLimitsY(0, Math.Max(1.0, intervals.Max(i => i.High) * 1.1));
         int pct = (int)Math.Round(summary.ConfidenceLevel * 100);
         yield return new Figure(
             "captions",
             plot.Axes.Title.Label.Text,
-            $"Synthetic-caption quality (precision/recall against ground truth) and diversity (distinct-n) per {(captioner?.Key ?? "experiment")}; error bars: {pct}% CI over seeds.",
+            $"Synthetic-caption quality (precision/recall against ground truth) and diversity (distinct-n) per {(captioner?.Key ?? "experiment")}; error bars: {pct}% CI over seeds."
+                + CellStatus.Caption(summary, summary.Cells, null),
             plot);
     }
 }

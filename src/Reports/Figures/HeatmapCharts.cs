@@ -71,7 +71,8 @@ internal static class HeatmapCharts
         yield return new Figure(
             $"heatmap_{FileName.Of(rows.Key)}__{FileName.Of(cols.Key)}",
             $"{metric.Name}: {rows.Label} × {cols.Label}",
-            $"Mean {metric.Name} over seeds for each {rows.Key} × {cols.Key} pair{others}.",
+            $"Mean {metric.Name} over seeds for each {rows.Key} × {cols.Key} pair{others}{(finite.Length < data.Length ? "; — marks a pair with no result" : "")}."
+                + CellStatus.Caption(summary, summary.Cells, metric.Name),
             plot);
     }
 }

@@ -1,6 +1,5 @@
 using Ablations.Core.Spec;
 using Ablations.Reports.Aggregation;
-using Ablations.Reports.Statistics;
 using ScottPlot;
 
 namespace Ablations.Reports.Figures;
@@ -27,24 +26,23 @@ internal static class MetricLineCharts
 
             int pct = (int)Math.Round(summary.ConfidenceLevel * 100);
             var plot = style.NewPlot($"{metric.Name} vs {x.Label}", x.Key, MetricUnits.Label(metric.Name));
-            var all = new List<SampleStats>();
+            var kind = MetricUnits.Of(metric.Name);
+            var all = new List<Interval>();
             foreach (var line in lines)
             {
                 var points = x.Values
                     .Select(v => (X: double.Parse(v, System.Globalization.CultureInfo.InvariantCulture), S: SeedAveraging.Of(line.Cells.Where(c => c.Values[x.Key] == v), metric.Name, summary.ConfidenceLevel)))
                     .Where(p => p.S.N > 0)
+                    .Select(p => Interval.Of(p.X, p.S, kind))
                     .ToArray();
                 if (points.Length == 0)
                 {
                     continue;
                 }
 
-                all.AddRange(points.Select(p => p.S));
-                double[] xs = points.Select(p => p.X).ToArray();
-                var band = plot.Add.FillY(xs, points.Select(p => p.S.CiLow ?? p.S.Mean).ToArray(), points.Select(p => p.S.CiHigh ?? p.S.Mean).ToArray());
-                band.FillStyle.Color = line.Color.WithAlpha(0.18);
-                band.LineStyle.Width = 0;
-                var scatter = plot.Add.Scatter(xs, points.Select(p => p.S.Mean).ToArray());
+                all.AddRange(points);
+                Intervals.Band(plot, points, line.Color, 0.18);
+                var scatter = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Mean).ToArray());
                 scatter.Color = line.Color;
                 scatter.LineWidth = 2;
                 scatter.MarkerSize = 7;
@@ -61,13 +59,14 @@ internal static class MetricLineCharts
 
             int extra = group is null ? 0 : FigureStyle.LegendBeside(plot, lines.Select(l => l.Label ?? ""));
 
-            AxisBarCharts.ZoomToValues(plot, all);
+            ValueAxis.ForLines(plot, all, kind);
             string how = group is not null ? $"one line per {group.Key}, averaged over any other axes"
                 : full ? "averaged over the other axes" : "other axes at the baseline";
             yield return new Figure(
                 $"line_{FileName.Of(x.Key)}",
                 $"{metric.Name} vs {x.Label}",
-                $"{metric.Name} against {x.Key} ({how}); shaded: {pct}% Student-t confidence interval over seeds.",
+                $"{metric.Name} against {x.Key} ({how}); shaded: {pct}% Student-t confidence interval over seeds."
+                    + Interval.ClipNote(all, kind) + CellStatus.Caption(summary, lines.SelectMany(l => l.Cells), metric.Name),
                 plot) { ExtraWidth = extra };
         }
     }

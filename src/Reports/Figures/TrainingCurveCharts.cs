@@ -25,6 +25,8 @@ internal static class TrainingCurveCharts
         foreach (var name in chosen)
         {
             var plot = style.NewPlot($"Training curve: {name}", "step", MetricUnits.Label(name));
+            var kind = MetricUnits.Of(name);
+            var all = new List<Interval>();
             int drawn = 0;
             var labels = new List<string>();
             for (int i = 0; i < cells.Count; i++)
@@ -37,7 +39,7 @@ internal static class TrainingCurveCharts
                     .Where(p => double.IsFinite(p.Value))
                     .GroupBy(p => p.Step)
                     .OrderBy(g => g.Key)
-                    .Select(g => (Step: (double)g.Key, S: SampleStats.Of(g.Select(p => p.Value).ToArray(), summary.ConfidenceLevel)))
+                    .Select(g => Interval.Of(g.Key, SampleStats.Of(g.Select(p => p.Value).ToArray(), summary.ConfidenceLevel), kind))
                     .ToArray();
                 if (points.Length == 0)
                 {
@@ -46,17 +48,22 @@ internal static class TrainingCurveCharts
 
                 // With exactly one varying axis among the shown cells, colour by its value (as in every other figure).
                 var color = varying.Length == 1 ? FigureStyle.ColorAt(varying[0].IndexOf(cell.Values[varying[0].Key])) : FigureStyle.ColorAt(i);
-                double[] xs = points.Select(p => p.Step).ToArray();
-                if (points.Any(p => p.S.CiLow is not null))
+                all.AddRange(points);
+                if (points.Any(p => p.High > p.Low))
                 {
-                    var band = plot.Add.FillY(xs, points.Select(p => p.S.CiLow ?? p.S.Mean).ToArray(), points.Select(p => p.S.CiHigh ?? p.S.Mean).ToArray());
-                    band.FillStyle.Color = color.WithAlpha(0.15);
-                    band.LineStyle.Width = 0;
+                    Intervals.Band(plot, points, color, 0.15);
                 }
 
-                var line = plot.Add.ScatterLine(xs, points.Select(p => p.S.Mean).ToArray());
+                var line = plot.Add.ScatterLine(points.Select(p => p.X).ToArray(), points.Select(p => p.Mean).ToArray());
                 line.Color = color;
                 line.LineWidth = cell.IsBaseline ? 2.5f : 1.8f;
+                if (points.Length == 1)
+                {
+                    // A line through one point has no length: a run that logged one step would draw nothing.
+                    line.MarkerShape = ScottPlot.MarkerShape.FilledCircle;
+                    line.MarkerSize = 9;
+                }
+
                 line.LegendText = summary.Design == DesignKind.OneAtATime ? cell.Change
                     : varying.Length == 0 ? cell.Label : string.Join(", ", varying.Select(a => $"{a.Label} = {cell.Values[a.Key]}"));
                 labels.Add(line.LegendText);
@@ -69,28 +76,41 @@ internal static class TrainingCurveCharts
             }
 
             int extra = FigureStyle.LegendBeside(plot, labels);
-            string which = cells.Count < summary.Cells.Count
-                ? $"{cells.Count} of {summary.Cells.Count} cells (the baseline and the best by {summary.PrimaryMetric?.Name})"
-                : "every cell";
+            ValueAxis.ForLines(plot, all, kind);
+            double first = all.Min(p => p.X), last = all.Max(p => p.X);
+            if (first == last)
+            {
+                // Every curve logged the same single step: autoscaling an empty span gives no usable x axis.
+                double half = Math.Max(1, Math.Abs(first) * 0.05);
+                plot.Axes.SetLimitsX(first - half, first + half);
+            }
+
+            int withResult = summary.Cells.Count(c => c.HasResult);
+            string which = cells.Count < withResult
+                ? $"{cells.Count} of {withResult} cells with a result (the baseline and the best by {summary.PrimaryMetric?.Name})"
+                : withResult < summary.Cells.Count ? "every cell with a result" : "every cell";
             yield return new Figure(
                 $"curve_{FileName.Of(name)}",
                 $"Training curve: {name}",
-                $"{name} per step for {which}: mean over seeds, shaded {pct}% Student-t confidence interval.",
+                $"{name} per step for {which}: mean over seeds, shaded {pct}% Student-t confidence interval."
+                    + Interval.ClipNote(all, kind) + CellStatus.Caption(summary, cells.Concat(summary.Cells.Where(c => !c.HasResult)), null),
                 plot) { ExtraWidth = extra };
         }
     }
 
+    /// <summary>The cells drawn: only those with a succeeded run have curves (the caption names the others).</summary>
     private static IReadOnlyList<CellSummary> Shown(AblationSummary summary, int max)
     {
-        if (summary.Cells.Count <= max || summary.PrimaryMetric is not { } metric)
+        var candidates = summary.Cells.Where(c => c.HasResult).ToArray();
+        if (candidates.Length <= max || summary.PrimaryMetric is not { } metric)
         {
-            return summary.Cells.Take(Math.Max(max, 0)).ToArray();
+            return candidates.Take(Math.Max(max, 0)).ToArray();
         }
 
         double Key(CellSummary c) => c.Metrics.TryGetValue(metric.Name, out var m)
             ? (metric.Goal == MetricGoal.Maximize ? -m.Stats.Mean : m.Stats.Mean)
             : double.PositiveInfinity;
-        return summary.Cells
+        return candidates
             .OrderBy(c => c.IsBaseline ? 0 : 1)
             .ThenBy(Key)
             .ThenBy(c => c.Index)

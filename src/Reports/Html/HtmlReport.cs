@@ -107,7 +107,28 @@ internal static class HtmlReport
             sb.Append(" (").Append(E(string.Join(", ", others.Select(kv => $"{kv.Value} {kv.Key}")))).Append("; only succeeded runs are summarised)");
         }
 
-        sb.Append("</li>\n</ul>\n");
+        sb.Append("</li>\n");
+        CellList(sb, s, "Left out, no result", s.Cells.Where(c => !c.HasResult));
+        CellList(sb, s, "From fewer seeds", s.Cells.Where(c => c.HasResult && c.Runs.Succeeded < c.Runs.Total));
+        sb.Append("</ul>\n");
+    }
+
+    /// <summary>The cells a reader would otherwise look for in vain, each with what happened to its runs.</summary>
+    private static void CellList(StringBuilder sb, AblationSummary s, string title, IEnumerable<CellSummary> cells)
+    {
+        var items = cells.Select(c => $"{CellStatus.Name(s, c)}: {CellStatus.Describe(c)}").ToArray();
+        if (items.Length == 0)
+        {
+            return;
+        }
+
+        sb.Append("<li class=\"left-out\"><b>").Append(E(title)).Append(":</b>\n<ul>\n");
+        foreach (var item in items)
+        {
+            sb.Append("<li>").Append(E(item)).Append("</li>\n");
+        }
+
+        sb.Append("</ul>\n</li>\n");
     }
 
     private static void Marginals(StringBuilder sb, AblationSummary s)
@@ -168,6 +189,12 @@ internal static class HtmlReport
             sb.Append("<th class=\"num\">").Append(E(m.Name)).Append("</th>");
         }
 
+        bool reasons = results.Runs.Any(r => r.Failure is not null);
+        if (reasons)
+        {
+            sb.Append("<th>why no result</th>");
+        }
+
         sb.Append("</tr></thead>\n<tbody>\n");
         foreach (var run in results.Runs.OrderBy(r => r.CellIndex).ThenBy(r => r.Seed).ThenBy(r => r.RunId, StringComparer.Ordinal))
         {
@@ -184,6 +211,11 @@ internal static class HtmlReport
                 sb.Append("<td class=\"num\">")
                   .Append(run.Metrics.TryGetValue(m.Name, out var v) ? v.ToString("F4", CultureInfo.InvariantCulture) : "—")
                   .Append("</td>");
+            }
+
+            if (reasons)
+            {
+                sb.Append("<td>").Append(E(run.Failure ?? "")).Append("</td>");
             }
 
             sb.Append("</tr>\n");
@@ -204,7 +236,8 @@ internal static class HtmlReport
         thead th { border-bottom: 2px solid #444; } th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
         caption { caption-side: top; text-align: left; padding-bottom: .4em; } table.ablation caption { font-weight: bold; }
         table.ablation tfoot td { font-size: .85em; color: #555; border-bottom: none; padding-top: .6em; }
-        tr.baseline td { background: #f5f8ff; } tr.unfinished td { color: #999; }
+        tr.baseline td { background: #f5f8ff; } tr.unfinished td { color: #999; } tr.no-result td { color: #999; }
+        td.status { color: #a33; font-size: .9em; max-width: 28em; } li.left-out { color: #a33; } li.left-out li { color: #444; }
         figure { margin: 1.5em 0; } figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
         figcaption { font-size: .9em; color: #444; max-width: 800px; }
         table.runs { font-size: .85em; } .files a { font-family: monospace; }

@@ -1,10 +1,11 @@
 using System.Text.RegularExpressions;
+using Ablations.Reports.Figures;
 
 namespace Ablations.Reports.Html;
 
 /// <summary>
-/// Makes a standalone SVG document embeddable in HTML: drops the XML prolog and prefixes element ids (and
-/// their references) so several figures on one page do not share clip paths.
+/// Makes a standalone SVG document embeddable in HTML: drops the XML prolog and prefixes element ids and
+/// every reference to them (<see cref="SvgIds.Rename"/>) so several figures on one page share no clip path or image.
 /// </summary>
 internal static partial class InlineSvg
 {
@@ -23,21 +24,9 @@ internal static partial class InlineSvg
             }
         }
 
-        body = IdAttribute().Replace(body, m => $"id=\"{prefix}-{m.Groups[1].Value}\"");
-        body = UrlReference().Replace(body, m => $"url(#{prefix}-{m.Groups[1].Value})");
-        body = HrefReference().Replace(body, m => $"{m.Groups[1].Value}=\"#{prefix}-{m.Groups[2].Value}\"");
-        return body;
+        return SvgIds.Rename(body, id => $"{prefix}-{id}");
     }
 
     [GeneratedRegex("^<svg[^>]*?width=\"([0-9.]+)\"[^>]*?height=\"([0-9.]+)\"[^>]*>")]
     private static partial Regex RootSize();
-
-    [GeneratedRegex("id=\"([^\"]+)\"")]
-    private static partial Regex IdAttribute();
-
-    [GeneratedRegex(@"url\(#([^)]+)\)")]
-    private static partial Regex UrlReference();
-
-    [GeneratedRegex("((?:xlink:)?href)=\"#([^\"]+)\"")]
-    private static partial Regex HrefReference();
 }

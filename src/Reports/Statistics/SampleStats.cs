@@ -8,7 +8,7 @@ public sealed record SampleStats(int N, double Mean, double? Std, double? CiLow,
 {
     public static SampleStats Empty { get; } = new(0, double.NaN, null, null, null);
 
-    /// <summary>Half the width of the confidence interval, or 0 when there is none (for error bars).</summary>
+    /// <summary>Half the width of the confidence interval, or 0 when there is none (in summary.json; figures draw <c>Figures.Interval</c>, cut at the metric's range).</summary>
     public double CiHalfWidth => CiHigh is { } hi ? hi - Mean : 0;
 
     public static SampleStats Of(IReadOnlyList<double> values, double level = 0.95)

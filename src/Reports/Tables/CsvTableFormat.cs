@@ -4,9 +4,11 @@ using System.Text;
 namespace Ablations.Reports.Tables;
 
 /// <summary>
-/// Machine-readable: numbers to 12 significant digits, one column per statistic (<c>metric.mean</c>,
+/// Machine-readable: the cell's runs (<c>runs.total</c>, <c>runs.succeeded</c>, <c>runs.status</c>: empty when all
+/// succeeded, else what happened), numbers to 12 significant digits, one column per statistic (<c>metric.mean</c>,
 /// <c>metric.std</c>, …, <c>metric.best</c>), empty fields for missing values, plus <c>metric.display</c> with the
-/// paper-style text (mean ± std (n); Δ with significance mark). RFC 4180 quoting.
+/// paper-style text (mean ± std (n); Δ with significance mark). A comparison without a defined test has
+/// "n/a (zero variance)" or "n/a (no difference)" in its p fields. RFC 4180 quoting.
 /// </summary>
 internal sealed class CsvTableFormat : ITableFormat
 {
@@ -15,7 +17,7 @@ internal sealed class CsvTableFormat : ITableFormat
     public string Render(AblationTable table)
     {
         var sb = new StringBuilder();
-        var header = new List<string>(table.LabelKeys) { "is_baseline" };
+        var header = new List<string>(table.LabelKeys) { "is_baseline", "runs.total", "runs.succeeded", "runs.status" };
         foreach (var m in table.Metrics)
         {
             header.AddRange(new[] { "mean", "std", "n", "ci_low", "ci_high" }.Select(s => $"{m.Name}.{s}"));
@@ -31,7 +33,11 @@ internal sealed class CsvTableFormat : ITableFormat
         Line(sb, header);
         foreach (var row in table.Rows)
         {
-            var fields = new List<string>(row.Labels) { row.IsBaseline ? "true" : "false" };
+            var fields = new List<string>(row.Labels)
+            {
+                row.IsBaseline ? "true" : "false", row.Runs.ToString(CultureInfo.InvariantCulture),
+                row.Succeeded.ToString(CultureInfo.InvariantCulture), row.Status ?? "",
+            };
             for (int i = 0; i < row.Cells.Count; i++)
             {
                 var c = row.Cells[i];
@@ -39,7 +45,9 @@ internal sealed class CsvTableFormat : ITableFormat
                     TableNumbers.Raw(c.CiLow), TableNumbers.Raw(c.CiHigh)]);
                 if (table.HasBaseline)
                 {
-                    fields.AddRange([TableNumbers.Raw(c.Delta), TableNumbers.Raw(c.P), TableNumbers.Raw(c.PHolm)]);
+                    // A comparison without a defined test says why in place of its p-values (see TableCell.Untested).
+                    fields.AddRange([TableNumbers.Raw(c.Delta), c.Untested is { } why ? $"n/a ({why})" : TableNumbers.Raw(c.P),
+                        c.Untested is { } whyHolm ? $"n/a ({whyHolm})" : TableNumbers.Raw(c.PHolm)]);
                 }
 
                 fields.Add(c.IsBest ? "true" : "false");
@@ -52,11 +60,17 @@ internal sealed class CsvTableFormat : ITableFormat
         return sb.ToString();
     }
 
-    /// <summary>The paper-style text of the cell: "0.510 ± 0.010 (3)", then Δ and its significance mark when compared.</summary>
+    /// <summary>The paper-style text of the cell: "0.510 ± 0.010 (3)", then Δ and its significance mark, or why it has none, when compared.</summary>
     private static string Display(TableCell c, int decimals, bool hasBaseline)
     {
         string text = TableNumbers.MeanStd(c, decimals, "±");
-        return hasBaseline && c.Delta is { } d ? $"{text}; Δ {TableNumbers.Signed(d, decimals)}{c.Mark}" : text;
+        if (!hasBaseline || c.Delta is not { } d)
+        {
+            return text;
+        }
+
+        text = $"{text}; Δ {TableNumbers.Signed(d, decimals)}{c.Mark}";
+        return c.Untested is { } why ? $"{text} ({why})" : text;
     }
 
     private static void Line(StringBuilder sb, IEnumerable<string> fields) => sb.AppendJoin(',', fields.Select(Csv.Quote)).Append('\n');

@@ -10,7 +10,7 @@ internal sealed class HtmlTableFormat : ITableFormat
 
     public string Render(AblationTable table)
     {
-        int columns = table.LabelHeaders.Count + table.Metrics.Count * (table.HasBaseline ? 2 : 1);
+        int columns = table.LabelHeaders.Count + table.Metrics.Count * (table.HasBaseline ? 2 : 1) + (table.HasStatus ? 1 : 0);
         var sb = new StringBuilder();
         sb.Append("<table class=\"ablation\">\n<caption>").Append(E(table.Caption)).Append("</caption>\n<thead><tr>");
         foreach (var h in table.LabelHeaders)
@@ -27,10 +27,15 @@ internal sealed class HtmlTableFormat : ITableFormat
             }
         }
 
+        if (table.HasStatus)
+        {
+            sb.Append("<th>").Append(AblationTable.StatusHeader).Append("</th>");
+        }
+
         sb.Append("</tr></thead>\n<tbody>\n");
         foreach (var row in table.Rows)
         {
-            sb.Append(row.IsBaseline ? "<tr class=\"baseline\">" : "<tr>");
+            sb.Append(row.IsBaseline ? "<tr class=\"baseline\">" : row.Status is not null && row.Cells.All(c => c.Mean is null) ? "<tr class=\"no-result\">" : "<tr>");
             foreach (var label in row.Labels)
             {
                 sb.Append("<td>").Append(E(label)).Append("</td>");
@@ -46,13 +51,18 @@ internal sealed class HtmlTableFormat : ITableFormat
                 {
                     sb.Append("<td class=\"num\">");
                     sb.Append(c.Delta is { } d ? E(TableNumbers.Signed(d, m.Decimals)) : TableNumbers.Missing);
-                    if (c.Mark.Length > 0)
+                    if (c.Mark.Length > 0 || c.Footnote.Length > 0)
                     {
-                        sb.Append("<sup>").Append(c.Mark).Append("</sup>");
+                        sb.Append("<sup>").Append(c.Mark).Append(c.Footnote).Append("</sup>");
                     }
 
                     sb.Append("</td>");
                 }
+            }
+
+            if (table.HasStatus)
+            {
+                sb.Append("<td class=\"status\">").Append(E(row.Status ?? "")).Append("</td>");
             }
 
             sb.Append("</tr>\n");

@@ -13,7 +13,9 @@ internal sealed class LatexTableFormat : ITableFormat
         var sb = new StringBuilder();
         sb.Append("\\begin{table}[t]\n  \\centering\n");
         sb.Append("  \\caption{").Append(Escape(table.Caption)).Append("}\n");
-        sb.Append("  \\begin{tabular}{").Append(new string('l', table.LabelHeaders.Count)).Append(new string('r', valueColumns)).Append("}\n");
+        // A failure reason can be long: its column wraps instead of widening the table past the page.
+        sb.Append("  \\begin{tabular}{").Append(new string('l', table.LabelHeaders.Count)).Append(new string('r', valueColumns))
+          .Append(table.HasStatus ? "p{0.3\\linewidth}" : "").Append("}\n");
         sb.Append("    \\toprule\n");
         var header = new List<string>(table.LabelHeaders.Select(Escape));
         foreach (var m in table.Metrics)
@@ -23,6 +25,11 @@ internal sealed class LatexTableFormat : ITableFormat
             {
                 header.Add($"$\\Delta$ {Escape(m.Name)}");
             }
+        }
+
+        if (table.HasStatus)
+        {
+            header.Add(AblationTable.StatusHeader);
         }
 
         Row(sb, header);
@@ -38,8 +45,13 @@ internal sealed class LatexTableFormat : ITableFormat
                 cells.Add(c.IsBest ? $"\\textbf{{{value}}}" : value);
                 if (table.HasBaseline)
                 {
-                    cells.Add(c.Delta is { } d ? Delta(d, m.Decimals, c.Mark) : "--");
+                    cells.Add(c.Delta is { } d ? Delta(d, m.Decimals, c.Mark.Length > 0 ? c.Mark : MathMark(c.Footnote)) : "--");
                 }
+            }
+
+            if (table.HasStatus)
+            {
+                cells.Add(Escape(row.Status ?? ""));
             }
 
             Row(sb, cells);
@@ -67,6 +79,13 @@ internal sealed class LatexTableFormat : ITableFormat
         return mark.Length == 0 ? $"${text}$" : $"${text}^{{{mark}}}$";
     }
 
+    private static string MathMark(string footnote) => footnote switch
+    {
+        TableCell.ZeroVarianceMark => "\\dagger",
+        TableCell.NoDifferenceMark => "\\ddagger",
+        _ => "",
+    };
+
     private static void Row(StringBuilder sb, IEnumerable<string> cells) => sb.Append("    ").AppendJoin(" & ", cells).Append(" \\\\\n");
 
     /// <summary>Escapes LaTeX specials and spells out the few Unicode signs the notes use.</summary>
@@ -88,6 +107,8 @@ internal sealed class LatexTableFormat : ITableFormat
                 '—' => "---",
                 '↑' => "$\\uparrow$",
                 '↓' => "$\\downarrow$",
+                '†' => "$^{\\dagger}$",
+                '‡' => "$^{\\ddagger}$",
                 _ => ch.ToString(),
             });
         }

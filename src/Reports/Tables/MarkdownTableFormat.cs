@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Ablations.Reports.Tables;
 
-/// <summary>GitHub-flavoured Markdown: bold best values, significance marks after Δ, notes below.</summary>
+/// <summary>GitHub-flavoured Markdown: bold best values, significance or footnote marks after Δ, notes below.</summary>
 internal sealed class MarkdownTableFormat : ITableFormat
 {
     public string Extension => "md";
@@ -24,6 +24,12 @@ internal sealed class MarkdownTableFormat : ITableFormat
             }
         }
 
+        if (table.HasStatus)
+        {
+            header.Add(AblationTable.StatusHeader);
+            align.Add("---");
+        }
+
         Line(sb, header);
         Line(sb, align);
         foreach (var row in table.Rows)
@@ -37,8 +43,13 @@ internal sealed class MarkdownTableFormat : ITableFormat
                 cells.Add(c.IsBest ? $"**{value}**" : value);
                 if (table.HasBaseline)
                 {
-                    cells.Add(c.Delta is { } d ? TableNumbers.Signed(d, m.Decimals) + Escape(c.Mark) : TableNumbers.Missing);
+                    cells.Add(c.Delta is { } d ? TableNumbers.Signed(d, m.Decimals) + Escape(c.Mark) + c.Footnote : TableNumbers.Missing);
                 }
+            }
+
+            if (table.HasStatus)
+            {
+                cells.Add(Escape(row.Status ?? ""));
             }
 
             Line(sb, cells);

@@ -99,14 +99,50 @@ public sealed class AblationSummarizerTests
     }
 
     [Fact]
-    public void Summarize_ZeroFinishedRuns_EmptySummaryNotError()
+    public void Summarize_ZeroFinishedRuns_CellsWithoutStatisticsNotError()
     {
         var results = SampleResults.OneAtATime();
         results = results with { Runs = results.Runs.Select(r => r with { Status = "running" }).ToArray() };
         var s = AblationSummarizer.Summarize(results, ReportOptions.Default);
         Assert.False(s.HasFinishedRuns);
-        Assert.Empty(s.Cells);
+        Assert.Equal(5, s.Cells.Count); // every cell is there to say its runs are still running
+        Assert.All(s.Cells, c => Assert.Equal((false, 0, 0), (c.HasResult, c.Metrics.Count, c.Seeds.Count)));
+        Assert.Equal("running 3/3", CellStatus.Describe(s.Cells[0]));
         Assert.Equal("zeroshot_avg", s.PrimaryMetric!.Name);
+    }
+
+    [Fact]
+    public void Summarize_CellWhoseRunsAllFailed_KeptWithCountsAndReasons()
+    {
+        var s = AblationSummarizer.Summarize(SampleResults.OneAtATime(failedCell: true), ReportOptions.Default);
+
+        var failed = s.Cells.Single(c => c.Change == "teachers = t_b");
+        Assert.False(failed.HasResult);
+        Assert.Empty(failed.Metrics);
+        Assert.Equal((3, 0, 3), (failed.Runs.Total, failed.Runs.Succeeded, failed.Runs.ByStatus["failed"]));
+        Assert.Equal([SampleResults.DivergedAt12, SampleResults.DivergedAt15], failed.Failures); // most frequent first
+        Assert.Equal($"failed 3/3: {SampleResults.DivergedAt12}; {SampleResults.DivergedAt15}", CellStatus.Describe(failed));
+        Assert.Null(failed.Metrics.GetValueOrDefault("zeroshot_avg")?.VsBaseline);
+        Assert.Contains("t_b", s.Axes[0].Values);
+    }
+
+    [Fact]
+    public void Summarize_CellWithAFailedSeed_CountsItAndSaysWhy()
+    {
+        var cell = OneAtATime().Cells.Single(c => c.Change == "scale = 30");
+        Assert.Equal((4, 3), (cell.Runs.Total, cell.Runs.Succeeded));
+        Assert.Equal(3, cell.Metrics["zeroshot_avg"].Stats.N);
+        Assert.Equal($"1 of 4 seeds failed: {SampleResults.OutOfDisk}", CellStatus.Describe(cell));
+        Assert.Null(CellStatus.Describe(OneAtATime().Cells[0]));
+    }
+
+    [Fact]
+    public void Describe_MixedStatusesWithoutReasons_SaysSo()
+    {
+        var results = SampleResults.OneAtATime();
+        var runs = results.Runs.Select(r => r.CellIndex != 1 ? r : r.Seed == 0 ? r with { Status = "cancelled" } : r with { Status = "failed" }).ToArray();
+        var cell = AblationSummarizer.Summarize(results with { Runs = runs }, ReportOptions.Default).Cells.Single(c => c.Change == "teachers = t_a");
+        Assert.Equal("failed 2/3, cancelled 1/3 (no reason recorded)", CellStatus.Describe(cell));
     }
 
     [Fact]

@@ -52,11 +52,47 @@ public sealed class StatisticsTests
     {
         var r = PairedTTest.Run([1, 2, 3], [0, 1, 2]);
         Assert.Null(r.P);
+        Assert.Equal(PairedOutcome.ZeroVariance, r.Outcome);
         Assert.Equal(1, r.MeanDifference, 12);
     }
 
     [Fact]
-    public void PairedTTest_OnePair_IsNotTested() => Assert.Null(PairedTTest.Run([1], [0]).P);
+    public void PairedTTest_EqualDecimalDifferences_ZeroVarianceNoPValue()
+    {
+        double[] treatment = [0.47, 0.48, 0.49], control = [0.45, 0.46, 0.47];
+        // The doubles' differences are not bit-equal: a plain t-test would see t ≈ 10¹⁵ and report p = 0.
+        Assert.NotEqual(0, SampleStats.Of(treatment.Zip(control, (t, c) => t - c).ToArray()).Std);
+
+        var r = PairedTTest.Run(treatment, control);
+
+        Assert.Equal(PairedOutcome.ZeroVariance, r.Outcome);
+        Assert.Null(r.T);
+        Assert.Null(r.P);
+        Assert.Equal(0.02, r.MeanDifference, 12);
+    }
+
+    [Fact]
+    public void PairedTTest_SameValuesOnEverySeed_NoDifference()
+    {
+        var r = PairedTTest.Run([0.50, 0.52, 0.51], [0.50, 0.52, 0.51]);
+        Assert.Equal((PairedOutcome.NoDifference, (double?)null), (r.Outcome, r.P));
+    }
+
+    [Fact]
+    public void PairedTTest_SmallRealSpread_StillTested()
+    {
+        // 0.0001 of spread is a real difference between seeds, far above rounding noise.
+        var r = PairedTTest.Run([0.52, 0.55, 0.5101], [0.50, 0.53, 0.49]);
+        Assert.Equal(PairedOutcome.Tested, r.Outcome);
+        Assert.NotNull(r.P);
+    }
+
+    [Fact]
+    public void PairedTTest_OnePair_IsNotTested()
+    {
+        var r = PairedTTest.Run([1], [0]);
+        Assert.Equal((PairedOutcome.TooFewPairs, (double?)null), (r.Outcome, r.P));
+    }
 
     [Fact]
     public void Holm_FourPValues_StepDownAndMonotone()

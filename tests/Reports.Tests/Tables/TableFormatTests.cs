@@ -4,14 +4,15 @@ using Ablations.Reports.Tables;
 namespace Ablations.Reports.Tests.Tables;
 
 /// <summary>
-/// The tables of the hand-made one_at_a_time sample against expected files (exact). The numbers in them are
-/// checked by hand in AblationSummarizerTests; set ABLATIONS_UPDATE_EXPECTED=1 to rewrite them after a
-/// deliberate format change, then review the diff.
+/// The tables of the hand-made one_at_a_time sample (with a cell whose runs all failed and one with a failed
+/// seed) against expected files (exact). The numbers in them are checked by hand in AblationSummarizerTests;
+/// set ABLATIONS_UPDATE_EXPECTED=1 to rewrite them after a deliberate format change, then review the diff.
 /// </summary>
 public sealed class TableFormatTests
 {
     private static AblationTable Table(ReportOptions? options = null) =>
-        AblationTableBuilder.Build(AblationSummarizer.Summarize(SampleResults.OneAtATime(), options ?? new ReportOptions { Metrics = ["zeroshot_avg", "retrieval_i2t_r1"] }));
+        AblationTableBuilder.Build(AblationSummarizer.Summarize(
+            SampleResults.OneAtATime(failedCell: true), options ?? new ReportOptions { Metrics = ["zeroshot_avg", "retrieval_i2t_r1"] }));
 
     [Theory]
     [InlineData("md")]
