@@ -63,7 +63,7 @@ public static class AblationSummarizer
 
         return new AblationSummary(
             results.Experiment, results.Description, results.Design, axes, metrics, cells, baseline, Counts(results.Runs),
-            available, MarginalEffects.Of(metrics, axes, cells, baseline, level), level);
+            available, MarginalEffects.Of(metrics, axes, cells, baseline, level), level, results.Revision);
     }
 
     internal static bool IsSucceeded(RunResult run) => string.Equals(run.Status, Succeeded, StringComparison.OrdinalIgnoreCase);

@@ -22,7 +22,9 @@ public sealed record AblationSummary(
     /// <summary>Every final metric name some succeeded run has, sorted.</summary>
     IReadOnlyList<string> AvailableMetrics,
     IReadOnlyList<MarginalEffect> Marginals,
-    double ConfidenceLevel)
+    double ConfidenceLevel,
+    /// <summary>Which submitted spec of the experiment this is (revision, spec SHA-256, profile); null for results not read from a store.</summary>
+    Core.Results.RevisionInfo? Revision = null)
 {
     public bool HasFinishedRuns => Runs.Succeeded > 0;
 

@@ -27,6 +27,15 @@ internal static class HtmlReport
             sb.Append("<p class=\"lead\">").Append(E(summary.Description!)).Append("</p>\n");
         }
 
+        if (summary.Revision is { } revision)
+        {
+            sb.Append("<p class=\"").Append(revision.IsCurrent ? "muted" : "notice").Append("\" id=\"revision\">").Append(E(revision.Describe()))
+              .Append(" · submitted ").Append(E(revision.CreatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture)))
+              .Append(" from <code>").Append(E(revision.SpecPath)).Append("</code>")
+              .Append(revision.GitCommit is null ? "" : $" at commit <code>{E(revision.GitCommit[..Math.Min(12, revision.GitCommit.Length)])}</code>")
+              .Append(revision.IsCurrent ? "" : ". A later revision of this experiment exists; these are not its current results.").Append("</p>\n");
+        }
+
         Compared(sb, summary);
         if (!summary.HasFinishedRuns)
         {
@@ -231,6 +240,7 @@ internal static class HtmlReport
         h1 { font-size: 1.7em; margin-bottom: .2em; } h2 { font-size: 1.3em; border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 1.8em; }
         .lead { color: #555; font-size: 1.05em; }
         .notice { background: #fff4e5; border-left: 4px solid #f0a030; padding: .6em 1em; }
+        .muted { color: #667085; }
         table { border-collapse: collapse; margin: 1em 0; font-size: .92em; }
         th, td { padding: .3em .7em; border-bottom: 1px solid #e5e5e5; text-align: left; vertical-align: top; }
         thead th { border-bottom: 2px solid #444; } th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -111,6 +111,9 @@ public sealed class StaleResultTests
         var report = Ablate.Run(dir.Path, "report", "stale", "--revision", "1");
         Assert.True(report.ExitCode == 0, report.All);
         Assert.Equal(first, ReportedResults.Of(dir.Path, "stale", "stale.revision-1"));
+        Assert.Contains("revision 1 of 2 (not the current one)", File.ReadAllText(Path.Combine(dir.Path, "reports", "stale.revision-1", "index.html")));
+        Assert.Contains("\"number\": 1,", File.ReadAllText(Path.Combine(dir.Path, "reports", "stale.revision-1", "summary.json")));
+        Assert.Contains("revision 2 of 2 (current)", File.ReadAllText(Path.Combine(dir.Path, "reports", "stale", "index.html")));
         Assert.Equal(now, ReportedResults.Of(dir.Path, "stale")); // the current report is left alone
         Assert.Equal(0, Ablate.Run(dir.Path, "export", "stale", "--revision", "1", "--format", "csv").ExitCode);
         Assert.Equal(5, File.ReadAllLines(Path.Combine(dir.Path, "exports", "stale.revision-1", "runs.csv")).Length);

@@ -6,7 +6,8 @@ namespace Ablations.Orchestrator.Tests.EndToEnd;
 /// <summary>
 /// Issue 3's resume guarantee end to end: a runner process killed (-9) in the middle of a student's training
 /// after a checkpoint, a new runner resuming it from that checkpoint, and the published weights equal, byte
-/// for byte, to those of the same stage trained without interruption in another workspace.
+/// for byte, to those of the same stage trained without interruption in another workspace. Issue 8: the resumed
+/// stage also keeps every metric point logged before its checkpoint, once, so its curves equal the uninterrupted ones.
 /// </summary>
 [Collection("processes")]
 public sealed class TrainingResumeTests
@@ -30,6 +31,14 @@ public sealed class TrainingResumeTests
 
     private static byte[] Weights(TempDir dir, StageRow student) => File.ReadAllBytes(Path.Combine(dir.Workspace.ArtifactDir(student.Hash), "model.bin"));
 
+    /// <summary>Every metric point of the stage as "name step value", throughput left out (it is a timing).</summary>
+    private static List<string> Points(ResultsStore store, StageRow stage)
+    {
+        using var db = store.NewContext();
+        return db.Metrics.Where(m => m.StageHash == stage.Hash && !m.Name.EndsWith("samples_per_s")).ToList()
+            .OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.Step).Select(m => $"{m.Name} {m.Step} {m.Value:R}").ToList();
+    }
+
     [Fact]
     public void StudentKilledAfterACheckpoint_ResumesToTheSameWeightsAsAnUninterruptedRun()
     {
@@ -37,7 +46,10 @@ public sealed class TrainingResumeTests
         var straightRun = Ablate.Run(straight.Path, "run", straight.Write("resume.yaml", Spec), "--workers", "1", "--threads", "1");
         Assert.True(straightRun.ExitCode == 0, straightRun.All);
         var straightStore = straight.Store();
-        var expected = Weights(straight, straightStore.StagesOf(straightStore.FindExperiment("resume")!.Id).Single(s => s.Type == "student"));
+        var straightStudent = straightStore.StagesOf(straightStore.FindExperiment("resume")!.Id).Single(s => s.Type == "student");
+        var expected = Weights(straight, straightStudent);
+        var expectedPoints = Points(straightStore, straightStudent);
+        Assert.Equal(30, expectedPoints.Count(p => p.StartsWith("loss ", StringComparison.Ordinal))); // 300 steps logged every 10
 
         using var dir = new TempDir();
         Assert.Equal(0, Ablate.Run(dir.Path, "submit", dir.Write("resume.yaml", Spec)).ExitCode);
@@ -64,5 +76,6 @@ public sealed class TrainingResumeTests
         Assert.Equal(2, Student().Attempts);
         Assert.Matches(@"resumed training at step (100|200)/300", File.ReadAllText(Path.Combine(dir.Workspace.LogsDir, Student().Hash + ".log")));
         Assert.Equal(expected, Weights(dir, Student()));
+        Assert.Equal(expectedPoints, Points(store, Student()));
     }
 }
