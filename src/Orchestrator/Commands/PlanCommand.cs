@@ -62,6 +62,7 @@ public sealed class PlanCommand : Command<PlanCommand.Settings>
         return new JsonObject
         {
             ["experiment"] = plan.Spec.Name,
+            ["planHash"] = plan.Hash,
             ["cells"] = plan.Expansion.Cells.Count,
             ["leftOutByRunCap"] = plan.Expansion.LeftOutByCap,
             ["runs"] = runs,

@@ -33,5 +33,22 @@ public sealed class PlanJsonTests
         Assert.Equal(0, stages["reused"]!.GetValue<int>());
         Assert.Equal(6, stages["byType"]!["command"]!.GetValue<int>());
         Assert.False(File.Exists(Path.Combine(dir.Root, "ablations.db")), "plan must not create a store");
+        Assert.Equal(64, json["planHash"]!.GetValue<string>().Length);
+        Assert.Null(json["changes"]); // nothing stored to compare with
+    }
+
+    [Fact]
+    public void PlanJson_AfterAStoredRevision_SaysWhyEachStageIsNew()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.sh", Fixtures.Trainer);
+        var spec = dir.Write("toy.yaml", Fixtures.Spec("toy", "[1, 2]", "[3]", seeds: "[1]", env: "X: '1'"));
+        Assert.Equal(0, Ablate.Run(dir.Path, "submit", spec).ExitCode);
+        dir.Write("toy.yaml", Fixtures.Spec("toy", "[1, 2, 3]", "[3]", seeds: "[1]", env: "X: '2'"));
+
+        var json = JsonNode.Parse(Ablate.Run(dir.Path, "plan", spec, "--json").Stdout)!;
+
+        var reasons = json["changes"]!.AsArray().Select(c => (string)c!["reason"]!).Order().ToList();
+        Assert.Equal(["config: env.X \"1\" → \"2\"", "config: env.X \"1\" → \"2\"", "new cell"], reasons);
     }
 }

@@ -20,6 +20,16 @@ public sealed class StaleResultTests
         echo "{\"name\":\"score\",\"value\":$(score "$a")}"
         """;
 
+    /// <summary>The first score: 10·a plus the SCALE variable of the environment.</summary>
+    private const string Formula = "$1*10+ENVIRON[\\\"SCALE\\\"]";
+
+    private static IReadOnlyList<string> RunOk(TempDir dir, string spec, params string[] args)
+    {
+        var run = Ablate.Run(dir.Path, ["run", spec, .. args]);
+        Assert.True(run.ExitCode == 0, run.All);
+        return ReportedResults.Of(dir.Path, "stale");
+    }
+
     private static string Score(string formula) => $"score() {{ awk \"BEGIN{{print {formula}}}\"; }}\n";
 
     private static string Spec(string env = "SCALE: '1'", string profiles = "") => $$"""
@@ -46,22 +56,18 @@ public sealed class StaleResultTests
         return dir;
     }
 
-    private static IReadOnlyList<string> CleanRun(string trainer, string score, string spec, params string[] args)
+    private static IReadOnlyList<string> CleanRun(string trainer, string score, string spec)
     {
         using var clean = Project(trainer, score, spec);
-        var run = Ablate.Run(clean.Path, ["run", Path.Combine(clean.Path, "stale.yaml"), .. args]);
-        Assert.True(run.ExitCode == 0, run.All);
-        return ReportedResults.Of(clean.Path, "stale");
+        return RunOk(clean, Path.Combine(clean.Path, "stale.yaml"));
     }
 
     [Fact]
     public void EditedProgramThenEditedCodeFile_EachRerunComputesTheChangeAndReportsTheCleanNumbers()
     {
-        const string formula = "$1*10+ENVIRON[\\\"SCALE\\\"]";
-        using var dir = Project(Trainer, Score(formula), Spec());
+        using var dir = Project(Trainer, Score(Formula), Spec());
         var spec = Path.Combine(dir.Path, "stale.yaml");
-        Assert.True(Ablate.Run(dir.Path, "run", spec).ExitCode == 0);
-        var first = ReportedResults.Of(dir.Path, "stale");
+        var first = RunOk(dir, spec);
 
         var editedTrainer = Trainer.Replace("\"step\":1", "\"step\":2", StringComparison.Ordinal).Replace("$(score \"$a\")", "$(score \"$((a + 1))\")", StringComparison.Ordinal);
         dir.Write("train.sh", editedTrainer);
@@ -72,7 +78,7 @@ public sealed class StaleResultTests
         Assert.Contains("revision 2 (new: 0 run(s) added, 4 changed, 0 unchanged, 0 left the grid): 4 runs (4 new), 4 unique stages (4 new, 0 already done)", second.Stdout);
         var afterProgram = ReportedResults.Of(dir.Path, "stale");
         Assert.NotEqual(first, afterProgram);
-        Assert.Equal(CleanRun(editedTrainer, Score(formula), Spec()), afterProgram);
+        Assert.Equal(CleanRun(editedTrainer, Score(Formula), Spec()), afterProgram);
 
         dir.Write("lib/score.sh", Score("$1*100"));
         Assert.Contains("code: lib/score.sh changed", Ablate.Run(dir.Path, "plan", spec).Stdout);
@@ -90,11 +96,9 @@ public sealed class StaleResultTests
     [Fact]
     public void ChangedEnvironment_RecomputesAndEveryRevisionStaysReadable()
     {
-        const string formula = "$1*10+ENVIRON[\\\"SCALE\\\"]";
-        using var dir = Project(Trainer, Score(formula), Spec());
+        using var dir = Project(Trainer, Score(Formula), Spec());
         var spec = Path.Combine(dir.Path, "stale.yaml");
-        Assert.True(Ablate.Run(dir.Path, "run", spec).ExitCode == 0);
-        var first = ReportedResults.Of(dir.Path, "stale");
+        var first = RunOk(dir, spec);
 
         dir.Write("stale.yaml", Spec(env: "SCALE: '5'"));
         Assert.Contains("config: env.SCALE \"1\" → \"5\"", Ablate.Run(dir.Path, "plan", spec).Stdout);
@@ -102,7 +106,7 @@ public sealed class StaleResultTests
         Assert.True(second.ExitCode == 0, second.All);
         Assert.Contains("4 runs (4 new)", second.Stdout);
         var now = ReportedResults.Of(dir.Path, "stale");
-        Assert.Equal(CleanRun(Trainer, Score(formula), Spec(env: "SCALE: '5'")), now);
+        Assert.Equal(CleanRun(Trainer, Score(Formula), Spec(env: "SCALE: '5'")), now);
         Assert.Contains(now, line => line.EndsWith(",15", StringComparison.Ordinal)); // a=1: 1*10 + 5
 
         var status = Ablate.Run(dir.Path, "status", "stale", "--revision", "1");
@@ -125,9 +129,8 @@ public sealed class StaleResultTests
     [Fact]
     public void FullSpecAfterItsSmokeProfile_ReportsTheFullGridNotTheSmokeNumbers()
     {
-        const string formula = "$1*10+ENVIRON[\\\"SCALE\\\"]";
         var spec = Spec(profiles: "profiles:\n  smoke: {seeds: [1], command_options: {env: {SCALE: '0'}}}");
-        using var dir = Project(Trainer, Score(formula), spec);
+        using var dir = Project(Trainer, Score(Formula), spec);
         var file = Path.Combine(dir.Path, "stale.yaml");
         var smoke = Ablate.Run(dir.Path, "run", file, "--profile", "smoke");
         Assert.True(smoke.ExitCode == 0, smoke.All);
@@ -136,6 +139,6 @@ public sealed class StaleResultTests
         var full = Ablate.Run(dir.Path, "run", file);
         Assert.True(full.ExitCode == 0, full.All);
         Assert.Contains("revision 2 (new: 2 run(s) added, 2 changed, 0 unchanged, 0 left the grid)", full.Stdout);
-        Assert.Equal(CleanRun(Trainer, Score(formula), spec), ReportedResults.Of(dir.Path, "stale"));
+        Assert.Equal(CleanRun(Trainer, Score(Formula), spec), ReportedResults.Of(dir.Path, "stale"));
     }
 }

@@ -4,8 +4,9 @@ using Ablations.Core.Spec;
 namespace Ablations.Runner.Tests.Planning;
 
 /// <summary>
-/// experiments/quickstart.yaml through the real spec loader and planner: every cell plans, and the world,
-/// teachers and embeddings are shared across runs (the README's description of the grid).
+/// experiments/quickstart.yaml through the real spec loader and planner: every cell plans, the world, teachers
+/// and embeddings are shared across runs (the README's description of the grid), and the README's results table
+/// was produced by the plan the quickstart has today.
 /// </summary>
 public sealed class QuickstartPlanTests
 {
@@ -35,5 +36,20 @@ public sealed class QuickstartPlanTests
         Assert.Equal(31, plan.Stages.Count);
         var world = plan.Stages.Single(s => s.Type == "world").Hash;
         Assert.All(plan.Runs, r => Assert.Equal(world, r.StageHashesByKey["world"]));
+    }
+
+    [Fact]
+    public void Readme_QuickstartTable_WasProducedByTodaysPlan()
+    {
+        var loaded = SpecLoader.Load(RepoFile("experiments/quickstart.yaml"));
+        Assert.True(loaded.Ok, string.Join("\n", loaded.Diagnostics));
+        var today = Planner.Plan(loaded.Spec!).Hash[..12];
+
+        var readme = File.ReadAllText(RepoFile("README.md"));
+        var block = System.Text.RegularExpressions.Regex.Match(readme, @"<!-- quickstart:begin \(written by bench/readme-quickstart\.sh from plan ([0-9a-f]{12})");
+        Assert.True(block.Success, "README.md has no quickstart block written by bench/readme-quickstart.sh");
+        Assert.True(block.Groups[1].Value == today,
+            $"the README's quickstart table was produced by plan {block.Groups[1].Value}, but experiments/quickstart.yaml plans {today} today " +
+            "(a stage option, the spec or a stage code version changed, so its numbers are not today's): run bench/readme-quickstart.sh and commit README.md");
     }
 }

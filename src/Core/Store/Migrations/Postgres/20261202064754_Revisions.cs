@@ -126,19 +126,7 @@ namespace Ablations.Core.Store.Migrations.Postgres
                 columns: new[] { "ExperimentId", "Number" },
                 unique: true);
 
-            // Data of stores written before revisions: each experiment's last submitted spec becomes its revision 1
-            // (its plan hash is unknown, so the next submit records revision 2), its active runs are that revision's,
-            // and a run's cell key is its old run key (both hashed parameters and seed). Runs that had already left
-            // the grid belong to no revision. Duplicate metric points (an old resumed attempt) keep their last value.
-            migrationBuilder.Sql("""
-                INSERT INTO revisions ("ExperimentId", "Number", "Description", "SpecPath", "SpecText", "SpecHash", "Profile", "GitCommit", "CodeVersion", "PlanHash", "ReportContextJson", "CreatedAt")
-                SELECT "Id", 1, "Description", "SpecPath", "SpecText", "SpecHash", "Profile", "GitCommit", "CodeVersion", '', "ReportContextJson", "CreatedAt" FROM experiments;
-                UPDATE experiments SET "CurrentRevision" = 1;
-                UPDATE runs SET "CellKey" = "RunKey";
-                INSERT INTO revision_runs ("RevisionId", "RunId")
-                SELECT v."Id", r."Id" FROM runs r JOIN revisions v ON v."ExperimentId" = r."ExperimentId" WHERE r."Active" = TRUE;
-                DELETE FROM metrics WHERE "Id" NOT IN (SELECT MAX("Id") FROM metrics GROUP BY "StageHash", "Name", "Step");
-                """);
+            migrationBuilder.Sql(RevisionsData.Sql("TRUE"));
 
             migrationBuilder.DropIndex(
                 name: "IX_metrics_StageHash_Name_Step",
