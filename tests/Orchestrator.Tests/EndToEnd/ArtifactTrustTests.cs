@@ -123,6 +123,35 @@ public sealed class ArtifactTrustTests(CleanQuickstarts clean) : IClassFixture<C
     }
 
     [Fact]
+    public void InputTruncatedAfterSubmit_TheRunnerRecomputesItInsteadOfReadingIt_NumbersOfACleanWorkspace()
+    {
+        using var dir = clean.CopyOfA();
+        CleanQuickstarts.Spec(dir, CleanQuickstarts.Epochs2);
+        Assert.Equal(0, Ablate.Run(dir.Path, "submit", Path.Combine(dir.Path, "quickstart.yaml"), "--profile", "smoke").ExitCode);
+        var embed = Stage(dir, "embed");
+        var file = Directory.GetFiles(dir.Workspace.ArtifactDir(embed.Hash)).OrderByDescending(f => new FileInfo(f).Length).First();
+        using (var s = new FileStream(file, FileMode.Open)) s.SetLength(s.Length / 3); // after submit checked it: only the reader can notice
+
+        var runner = Ablate.Start(dir.Path, "runner", "--threads", "1");
+        var store = dir.Store();
+        var id = store.FindExperiment("quickstart")!.Id;
+        try
+        {
+            Ablate.WaitUntil(() => new ExperimentProgress(store.StagesOf(id)).Finished, TimeSpan.FromSeconds(180), "the grid to finish on the runner");
+        }
+        finally
+        {
+            Ablate.StopRunners(runner);
+        }
+        Assert.Equal(0, Ablate.Run(dir.Path, "report", "quickstart").ExitCode);
+        Assert.Equal(clean.B, ReportedResults.Of(dir.Path, "quickstart"));
+        var log = File.ReadAllText(Path.Combine(dir.Workspace.LogsDir, embed.Hash + ".log"));
+        Assert.Contains($"invalidated, will recompute: its artifact is damaged: {Path.GetFileName(file)}: ", log);
+        Assert.All(store.StagesOf(id), s => Assert.Equal(StageStatus.Succeeded, s.Status));
+        Assert.DoesNotContain(store.StagesOf(id), s => s.FailureKind is not null);
+    }
+
+    [Fact]
     public void Verify_FindsDamagedTruncatedAndDeletedArtifacts_RepairThenRunGivesTheCleanNumbers()
     {
         using var dir = clean.CopyOfA();
