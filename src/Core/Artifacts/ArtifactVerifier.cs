@@ -108,9 +108,13 @@ public sealed class ArtifactVerifier(Workspace workspace, ResultsStore store)
     /// Checks the artifacts of succeeded stages about to be reused and invalidates the bad ones. Throws
     /// <see cref="StoreUnavailableException"/> instead of invalidating when the artifact root itself is not visible.
     /// </summary>
-    public IReadOnlyList<ArtifactFinding> EnsureUsable(IEnumerable<string> succeededHashes)
+    public IReadOnlyList<ArtifactFinding> EnsureUsable(IEnumerable<StageRow> succeeded)
     {
-        var bad = succeededHashes.Select(h => Check(h, full: false)).Where(f => !f.Usable).ToList();
+        var stages = succeeded.ToList();
+        var rows = store.Artifacts(stages.Select(s => s.Hash).ToList()).ToDictionary(a => a.Hash);
+        var bad = stages
+            .Select(s => rows.TryGetValue(s.Hash, out var row) ? Check(row, full: false) : new ArtifactFinding(s.Hash, s.Type, ArtifactState.Missing, [], workspace.ArtifactDir(s.Hash)))
+            .Where(f => !f.Usable).ToList();
         if (bad.Count == 0) return [];
         if (!RootVisible()) throw new StoreUnavailableException(RootInvisibleMessage());
         foreach (var finding in bad) Invalidate(finding);

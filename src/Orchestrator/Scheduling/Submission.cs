@@ -23,7 +23,7 @@ public static class Submission
         workspace.EnsureDirectories();
         var stored = store.Submit(plan, CodeVersion, GitCommit(Path.GetDirectoryName(Path.GetFullPath(plan.Spec.SourcePath))!),
             ReportContext.From(plan.Spec).ToJson());
-        var reused = store.StagesOf(stored.ExperimentId).Where(s => s.Status == StageStatus.Succeeded).Select(s => s.Hash).ToList();
+        var reused = store.StagesOf(stored.ExperimentId).Where(s => s.Status == StageStatus.Succeeded).ToList();
         var repaired = new ArtifactVerifier(workspace, store).EnsureUsable(reused);
         var enqueuer = new StageEnqueuer(JobStorageFactory.Create(workspace), store);
         var ready = store.TakeReady(stored.ExperimentId);

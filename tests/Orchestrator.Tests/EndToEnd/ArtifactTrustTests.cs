@@ -187,6 +187,30 @@ public sealed class ArtifactTrustTests(CleanQuickstarts clean) : IClassFixture<C
     }
 
     [Fact]
+    public void ArtifactRootNotVisible_RunStopsWithExit3AndInvalidatesNothing_BackInPlaceItReusesEverything()
+    {
+        using var dir = clean.CopyOfA();
+        var away = dir.Workspace.ArtifactsDir + ".away";
+        Directory.Move(dir.Workspace.ArtifactsDir, away); // a share not mounted on this node
+
+        var blind = Run(dir);
+
+        Assert.Equal(3, blind.ExitCode);
+        Assert.Contains("none of the 31 artifacts the results store records is there", blind.Stderr.Replace("\n", ""));
+        using (var db = dir.Store().NewContext())
+        {
+            Assert.Equal(31, db.Stages.Count(s => s.Status == StageStatus.Succeeded));
+            Assert.Equal(31, db.Artifacts.Count());
+        }
+        Directory.Delete(dir.Workspace.ArtifactsDir, recursive: true); // the empty folder the blind run made
+        Directory.Move(away, dir.Workspace.ArtifactsDir);
+        var back = Run(dir);
+        Assert.True(back.ExitCode == 0, back.All);
+        Assert.Contains("31 unique stages (0 new, 31 already done), 0 enqueued now", back.Stdout);
+        Assert.Equal(clean.A, ReportedResults.Of(dir.Path, "quickstart"));
+    }
+
+    [Fact]
     public void WorkspaceCopiedAfterAKillMidRun_ResumesInTheCopy_NumbersOfACleanWorkspace()
     {
         using var dir = new TempDir();

@@ -26,6 +26,8 @@ public sealed class TrainerTests
         }
 
         public int? CrashAt { get; init; }
+        /// <summary>Called before each step: a test cancels the run from here (Ctrl-C in the middle of a metric window).</summary>
+        public Action<long>? BeforeStep { get; init; }
         public bool Nan { get; init; }
         public List<long> LiveAtStep { get; } = [];
         public nn.Module Model => _net;
@@ -34,6 +36,7 @@ public sealed class TrainerTests
         public (Tensor Loss, IReadOnlyDictionary<string, Tensor> Extras) Step(long step)
         {
             LiveAtStep.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            BeforeStep?.Invoke(step);
             if (step == CrashAt) throw new IOException("simulated kill");
             var rng = Rng.For(99, step);
             var x = tensor(Enumerable.Range(0, 32).Select(_ => (float)rng.Normal()).ToArray(), [8, 4]);
@@ -66,6 +69,30 @@ public sealed class TrainerTests
         // Bit for bit: weights, optimiser state and step come from the checkpoint, batches from (seed, step), and
         // MKL runs in its reproducible mode (TorchRuntime), without which even two straight runs differ in the last bits.
         Assert.Equal(straight.Weights(), resumed.Weights());
+    }
+
+    [Fact]
+    public void Run_CancelledMidWindowThenResumed_SamePointsAndFinalLossAsUninterrupted()
+    {
+        using var h = new StageHarness();
+        var scratch = Path.Combine(h.Root, "scratch");
+        var straightSink = new RecordingSink();
+        var straightLoss = Trainer.Run(new ToyTask(1), new TrainerOptions(Schedule, 40, null, LogEvery: 10), straightSink, (_, _) => { }, TextWriter.Null, default);
+
+        using var cts = new CancellationTokenSource();
+        var sink = new RecordingSink();
+        var e = Assert.Throws<StageFailedException>(() => Trainer.Run(new ToyTask(1) { BeforeStep = s => { if (s == 13) cts.Cancel(); } },
+            new TrainerOptions(Schedule, 40, scratch, CheckpointEvery: 100, LogEvery: 10), sink, (_, _) => { }, TextWriter.Null, cts.Token));
+        Assert.Equal(FailureKind.Cancelled, e.Kind); // checkpointed at step 14, four steps into the second window
+        Assert.True(sink.Flushes > 0, "the points before the checkpoint are stored before it is written");
+        var loss = Trainer.Run(new ToyTask(2), new TrainerOptions(Schedule, 40, scratch, CheckpointEvery: 100, LogEvery: 10), sink, (_, _) => { }, TextWriter.Null, default);
+
+        static List<(string, long, double)> Curve(RecordingSink s) => s.Points.Where(p => p.Name is "loss" or "lr").OrderBy(p => p.Name).ThenBy(p => p.Step).ToList();
+        Assert.Equal(Curve(straightSink), Curve(sink));
+        Assert.Equal(straightLoss, loss);
+
+        var again = Trainer.Run(new ToyTask(3), new TrainerOptions(Schedule, 40, scratch, CheckpointEvery: 100, LogEvery: 10), new RecordingSink(), (_, _) => { }, TextWriter.Null, default);
+        Assert.Equal(straightLoss, again); // resumed from the last checkpoint: nothing left to train, the same final loss
     }
 
     [Fact]
