@@ -94,10 +94,11 @@ public sealed class ArtifactVerifier(Workspace workspace, ResultsStore store)
     public void TakenBack(IEnumerable<string> hashes, string upstream)
     {
         foreach (var hash in hashes)
-            Clear(hash, $"its input {upstream[..12]} was recomputed with other content than the artifact this stage was computed from");
+            Clear(hash, $"its input {upstream[..Math.Min(12, upstream.Length)]} was recomputed with other content than the artifact this stage was computed from");
     }
 
-    private void Clear(string hash, string why)
+    /// <summary>Removes the folder, checkpoints and says why in the log of a stage the store has already taken back.</summary>
+    public void Clear(string hash, string why)
     {
         TryDelete(workspace.ArtifactDir(hash));
         TryDelete(Path.Combine(workspace.ScratchDir, hash));

@@ -131,8 +131,8 @@ public sealed class StageExecutionHost
             }
             if (done.Result == Completion.Outcome.InputsChanged)
             {
-                _verifier.TakenBack([hash], "(an input)");
                 log.WriteLine("== not recorded: an input was invalidated or recomputed while this stage ran; it runs again on the new input");
+                _verifier.Clear(hash, "an input was invalidated or recomputed while it ran");
                 _enqueuer.EnqueueAll(_store.TopUp());
                 StageEnded?.Invoke(hash, "invalidated");
                 return;

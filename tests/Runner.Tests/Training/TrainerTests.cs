@@ -19,10 +19,20 @@ public sealed class TrainerTests
     {
         private readonly nn.Module<Tensor, Tensor> _net;
 
+        /// <summary>
+        /// Weights drawn from our own (seed, parameter) streams, not torch's global generator: test classes run in
+        /// parallel, and another one seeding or building a model at the same moment would make two equal seeds differ.
+        /// </summary>
         public ToyTask(long initSeed)
         {
-            torch.manual_seed(initSeed);
             _net = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 1));
+            using var noGrad = torch.no_grad();
+            var index = 0;
+            foreach (var p in _net.parameters())
+            {
+                var rng = Rng.For(initSeed, index++);
+                p.copy_(tensor(Enumerable.Range(0, (int)p.numel()).Select(_ => (float)(0.5 * rng.Normal())).ToArray()).reshape(p.shape));
+            }
         }
 
         public int? CrashAt { get; init; }

@@ -66,7 +66,10 @@ internal sealed class CommandPipeline : IPipeline
                 continue;
             }
             foreach (var file in matched)
-                files[Path.GetRelativePath(workDir, file).Replace(Path.DirectorySeparatorChar, '/')] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
+            {
+                using var stream = File.OpenRead(file); // streamed: a declared data file may be large
+                files[Path.GetRelativePath(workDir, file).Replace(Path.DirectorySeparatorChar, '/')] = Convert.ToHexStringLower(SHA256.HashData(stream));
+            }
         }
         if (problems.Count > 0) throw new PlanningException(problems);
         var result = new JsonObject();
