@@ -34,9 +34,16 @@ internal sealed class PostgresServer : IDisposable
         Port = FreePort();
         Exec("chown", "-R", "postgres:postgres", _dir);
         AsPostgres(Path.Combine(_bin, "initdb"), "-D", Path.Combine(_dir, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8");
+        Start();
+    }
+
+    /// <summary>Starts the server (again) on its port and waits until it accepts connections.</summary>
+    public void Start() =>
         AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_dir, "data"), "-l", Path.Combine(_dir, "log"), "-w", "-t", "60",
             "-o", $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off", "start");
-    }
+
+    /// <summary>Stops the server as an operator's restart does (fast shutdown: open connections are closed) and waits until it is down.</summary>
+    public void Stop() => AsPostgres(Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_dir, "data"), "-m", "fast", "-w", "stop");
 
     public int Port { get; }
 

@@ -7,11 +7,13 @@ namespace Ablations.Core.Store;
 /// <summary>
 /// Buffers a stage's metric points and writes them in batches: one transaction and one prepared INSERT per
 /// flush, with multi-row statements, which keeps ingestion far above what a training loop produces. Thread-safe: the
-/// training thread logs while a timer flushes.
+/// training thread logs while a timer flushes. A batch whose write fails goes back to the front of the buffer (the
+/// next flush writes it; the upsert makes a write that did commit harmless to repeat), so no point is dropped.
 /// </summary>
 public sealed class MetricWriter(ResultsStore store, string stageHash, int batchSize = 2048) : IMetricSink, IDisposable
 {
     private readonly object _gate = new();
+    private readonly object _writing = new();
     private List<(string Name, long Step, double Value, DateTime Time)> _buffer = [];
 
     public void Log(string name, long step, double value) => Add(name, step, value);
@@ -32,14 +34,29 @@ public sealed class MetricWriter(ResultsStore store, string stageHash, int batch
 
     public void Flush()
     {
-        List<(string Name, long Step, double Value, DateTime Time)> batch;
-        lock (_gate)
+        lock (_writing)
         {
-            if (_buffer.Count == 0) return;
-            batch = _buffer;
-            _buffer = [];
+            List<(string Name, long Step, double Value, DateTime Time)> batch;
+            lock (_gate)
+            {
+                if (_buffer.Count == 0) return;
+                batch = _buffer;
+                _buffer = [];
+            }
+            try
+            {
+                Write(store, stageHash, batch);
+            }
+            catch
+            {
+                lock (_gate)
+                {
+                    batch.AddRange(_buffer);
+                    _buffer = batch;
+                }
+                throw;
+            }
         }
-        Write(store, stageHash, batch);
     }
 
     /// <summary>Rows per INSERT statement: multi-row VALUES lists cut per-statement overhead (measured 1.65× in bench/).</summary>
@@ -123,5 +140,10 @@ public sealed class MetricWriter(ResultsStore store, string stageHash, int batch
         return p;
     }
 
-    public void Dispose() => Flush();
+    /// <summary>Writes what is left; when the store is gone the points go with the attempt (the stage runs again).</summary>
+    public void Dispose()
+    {
+        try { Flush(); }
+        catch (StoreUnavailableException) { }
+    }
 }

@@ -17,60 +17,37 @@ public sealed partial class ResultsStore
 
     public StoreLocation Location { get; }
 
-    /// <summary>Opens (creating or migrating) the store; a read-only or locked file becomes a clear StoreUnavailableException.</summary>
+    /// <summary>
+    /// Opens (creating or migrating) the store; a read-only, full, damaged or locked file becomes a clear
+    /// StoreUnavailableException. Migrations run only when some are pending, and on SQLite under an OS file lock
+    /// (<see cref="MigrationLock"/>) that dies with its process: while it is held, a row left in EF Core's
+    /// __EFMigrationsLock by a process that crashed mid-migration is stale by construction and is removed, where EF
+    /// itself would wait for it forever.
+    /// </summary>
     public static ResultsStore Open(StoreLocation location)
     {
-        var store = new ResultsStore(location);
         Guard(location, () =>
         {
-            if (location.Provider == StoreProvider.Sqlite)
-            {
-                var dir = Path.GetDirectoryName(location.Display);
-                if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-            }
-            using var db = store.NewContext();
-            db.Database.Migrate();
+            if (location.Provider == StoreProvider.Sqlite && Path.GetDirectoryName(location.Display) is { Length: > 0 } dir)
+                Workspace.CreateFolder(dir);
+            using var migrating = location.Provider == StoreProvider.Sqlite ? MigrationLock.Take(location) : null;
+            using var db = location.NewContext();
+            if (migrating is { Held: true }) MigrationLock.ClearStaleRow(db);
+            if (db.Database.GetPendingMigrations().Any()) db.Database.Migrate();
             if (location.Provider == StoreProvider.Sqlite)
                 db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         });
-        return store;
+        return new ResultsStore(location with { MustExist = true });
     }
 
     public AblationsDbContext NewContext() => Location.NewContext();
 
-    /// <summary>Runs a store operation, turning storage-level failures into a message that names the file and the fix.</summary>
-    public static T Guard<T>(StoreLocation location, Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (Exception e) when (Unwrap(e) is SqliteException se)
-        {
-            throw se.SqliteErrorCode switch
-            {
-                8 => new StoreUnavailableException($"{location.Display}: the results store is read-only; make the file and its folder writable, or pass another --root", e),
-                5 or 6 => new StoreUnavailableException($"{location.Display}: the results store stayed locked by another process for {location.BusyTimeoutSeconds} s; stop that process or pass another --root", e),
-                14 => new StoreUnavailableException($"{location.Display}: the results store cannot be opened (missing folder or no permission); check the path or pass another --root", e),
-                11 or 26 => new StoreUnavailableException($"{location.Display}: this file is not a valid results store (corrupt or not SQLite); move it away or pass another --root", e),
-                _ => new StoreUnavailableException($"{location.Display}: results store error: {se.Message}", e),
-            };
-        }
-        catch (Exception e) when (Unwrap(e) is System.Net.Sockets.SocketException or Npgsql.NpgsqlException)
-        {
-            throw new StoreUnavailableException($"{location.Display}: cannot reach the PostgreSQL results store: {Unwrap(e).Message}", e);
-        }
-    }
+    /// <summary>Runs a store operation under <see cref="StoreFaults"/>: transient failures retried, permanent ones a message that names the store and the fix.</summary>
+    public static T Guard<T>(StoreLocation location, Func<T> action) => StoreFaults.Run(location, action);
 
     public static void Guard(StoreLocation location, Action action) => Guard(location, () => { action(); return 0; });
 
     private T Guard<T>(Func<T> action) => Guard(Location, action);
-
-    private static Exception Unwrap(Exception e)
-    {
-        while (e.InnerException is not null && e is not SqliteException && e is not Npgsql.NpgsqlException) e = e.InnerException;
-        return e;
-    }
 
     private static void ResetForRetry(StageRow row)
     {
@@ -218,7 +195,12 @@ public sealed partial class ResultsStore
                 .SetProperty(s => s.Phase, (string?)null)
                 .SetProperty(s => s.FailureKind, (string?)null)
                 .SetProperty(s => s.Error, (string?)null));
-        if (claimed != 1) return null;
+        if (claimed != 1)
+        {
+            // Already ours: a retry (StoreFaults) of this very claim after its commit reached the store but the
+            // answer did not reach us.
+            return db.Stages.AsNoTracking().SingleOrDefault(s => s.Hash == hash && s.Status == StageStatus.Running && s.Worker == worker && s.StartedAt >= stale);
+        }
         tx.Commit();
         return db.Stages.AsNoTracking().Single(s => s.Hash == hash);
     });
@@ -260,7 +242,18 @@ public sealed partial class ResultsStore
         using var tx = db.Database.BeginTransaction();
         var now = DateTime.UtcNow;
         var mine = db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running);
-        if (!mine.Any()) return Completion.ClaimLost;
+        if (!mine.Any())
+        {
+            // Recorded by this worker already: a retry (StoreFaults) after the commit reached the store but the answer
+            // did not. Its dependents were queued then; hand them back so their jobs are enqueued (a duplicate job is harmless).
+            if (db.Stages.Any(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Succeeded))
+            {
+                var queued = db.StageInputs.Where(i => i.InputHash == hash).Select(i => i.StageHash)
+                    .Join(db.Stages.Where(s => s.Status == StageStatus.Queued), h => h, s => s.Hash, (h, s) => new ReadyStage(s.Hash, s.Queue)).Distinct().ToList();
+                return new Completion(Completion.Outcome.Succeeded, queued, []);
+            }
+            return Completion.ClaimLost;
+        }
         consumed ??= new Dictionary<string, string>();
         var inputs = db.StageInputs.Where(i => i.StageHash == hash).ToList();
         var inputHashes = inputs.Select(i => i.InputHash).ToList();

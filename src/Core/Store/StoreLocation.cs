@@ -14,6 +14,15 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
     /// <summary>Seconds a writer waits on a locked SQLite file before failing (the busy timeout).</summary>
     public const int DefaultBusyTimeoutSeconds = 30;
 
+    /// <summary>How long a transient failure (a restarting server, a dropped connection) is retried before it is reported (StoreFaults).</summary>
+    public TimeSpan RetryFor { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Set once the store is open: from then on a SQLite file that is no longer at its path was deleted or moved under
+    /// us, and writing on would put results into an unlinked file that disappears with the process.
+    /// </summary>
+    public bool MustExist { get; init; }
+
     public static StoreLocation Sqlite(string path, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds, SqliteOpenMode mode = SqliteOpenMode.ReadWriteCreate)
     {
         var full = Path.GetFullPath(path);
@@ -27,15 +36,17 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
         {
             var uri = new Uri(value);
             var userInfo = uri.UserInfo.Split(':', 2);
-            var parts = new List<string>
+            // Built by Npgsql's own builder, which quotes values: a password holding ';' or '=' is one value, not
+            // the start of another keyword (string joining turned 'p;w' into an unknown keyword 'w').
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder
             {
-                $"Host={uri.Host}",
-                $"Port={(uri.Port > 0 ? uri.Port : 5432)}",
-                $"Database={uri.AbsolutePath.TrimStart('/')}",
+                Host = uri.Host.Trim('[', ']'),
+                Port = uri.Port > 0 ? uri.Port : 5432,
+                Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
             };
-            if (userInfo[0].Length > 0) parts.Add($"Username={Uri.UnescapeDataString(userInfo[0])}");
-            if (userInfo.Length > 1) parts.Add($"Password={Uri.UnescapeDataString(userInfo[1])}");
-            return new StoreLocation(StoreProvider.Postgres, string.Join(';', parts), $"postgres://{uri.Host}:{uri.Port}{uri.AbsolutePath}");
+            if (userInfo[0].Length > 0) builder.Username = Uri.UnescapeDataString(userInfo[0]);
+            if (userInfo.Length > 1) builder.Password = Uri.UnescapeDataString(userInfo[1]);
+            return new StoreLocation(StoreProvider.Postgres, builder.ConnectionString, $"postgres://{uri.Host}:{builder.Port}{uri.AbsolutePath}");
         }
         return Sqlite(value);
     }

@@ -40,10 +40,19 @@ public sealed record Workspace(string Root, StoreLocation Store, StoreLocation J
 
     public void EnsureDirectories()
     {
-        Directory.CreateDirectory(Root);
-        Directory.CreateDirectory(ArtifactsDir);
-        Directory.CreateDirectory(StagingDir);
-        Directory.CreateDirectory(ScratchDir);
-        Directory.CreateDirectory(LogsDir);
+        foreach (var dir in new[] { Root, ArtifactsDir, StagingDir, ScratchDir, LogsDir }) CreateFolder(dir);
+    }
+
+    /// <summary>Creates a folder of the workspace; a read-only or inaccessible place is a StoreUnavailableException that says so, not a crash.</summary>
+    public static void CreateFolder(string dir)
+    {
+        try
+        {
+            Directory.CreateDirectory(dir);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new StoreUnavailableException($"{dir}: cannot create the workspace folder ({e.Message.TrimEnd('.')}); make its parent writable or pass another --root", e);
+        }
     }
 }

@@ -57,7 +57,15 @@ public static class Cli
         }
     }
 
-    public static readonly IAnsiConsole Err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    /// <summary>stderr. Redirected (a log, CI, a supervising `ablate run`), a message stays one line however long: it is read by grep and by people.</summary>
+    public static readonly IAnsiConsole Err = CreateErr();
+
+    private static IAnsiConsole CreateErr()
+    {
+        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected) err.Profile.Width = 4096;
+        return err;
+    }
 
     public static void Error(string message) => Err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
 }

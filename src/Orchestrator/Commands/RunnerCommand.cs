@@ -1,3 +1,4 @@
+using Ablations.Core.Store;
 using Spectre.Console;
 using Ablations.Runner.Hosting;
 using Spectre.Console.Cli;
@@ -36,6 +37,7 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
             : Workers < 1 ? ValidationResult.Error($"--workers {Workers}: give the number of stages to run at once per device, 1 or more")
             : !(Heartbeat > 0) ? ValidationResult.Error($"--heartbeat {Heartbeat}: give a positive interval in seconds (default 2)")
             : !(StaleAfter > Heartbeat) ? ValidationResult.Error($"--stale-after {StaleAfter}: must exceed --heartbeat {Heartbeat}, or every running stage would look abandoned (default 30)")
+            : !(StoreRetry >= 0) ? ValidationResult.Error($"--store-retry {StoreRetry}: give the seconds to keep retrying an unreachable store, 0 or more (default 600)")
             : base.Validate();
 
         [CommandOption("--stale-after <SECONDS>")]
@@ -46,6 +48,10 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
         [Description("Heartbeat interval of running stages (default 2).")]
         public double Heartbeat { get; init; } = 2;
 
+        [CommandOption("--store-retry <SECONDS>")]
+        [Description("How long a runner keeps retrying a results store that is briefly unreachable (a PostgreSQL restart) before it stops with exit 3 (default 600).")]
+        public double StoreRetry { get; init; } = 600;
+
         [CommandOption("--supervised")]
         [Description("Stop when standard input closes (used by `ablate run`).")]
         public bool Supervised { get; init; }
@@ -54,6 +60,7 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var workspace = settings.Workspace();
+        workspace = workspace with { Store = workspace.Store with { RetryFor = TimeSpan.FromSeconds(settings.StoreRetry) } };
         var runnerSettings = new RunnerSettings
         {
             Queues = Split(settings.Queues),
@@ -69,12 +76,19 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
         if (settings.Supervised)
             new Thread(() => { try { while (Console.In.Read() >= 0) { } } catch (IOException) { } stop.Set(); }) { IsBackground = true }.Start();
 
+        StoreUnavailableException? lost = null;
         using (var host = new RunnerHost(workspace, runnerSettings))
         {
             host.Host.StageEnded += (hash, status) => Console.WriteLine($"runner: stage {hash[..12]} {status}");
+            host.Host.StoreLost += e => { Interlocked.CompareExchange(ref lost, e, null); stop.Set(); };
             Console.WriteLine($"runner: {host.Host.WorkerName} on queues {string.Join(",", runnerSettings.Queues)}, devices {string.Join(",", runnerSettings.Devices)} × {runnerSettings.WorkersPerDevice} worker(s), torch threads {TorchSharp.torch.get_num_threads()}, store {workspace.Store.Display}");
             stop.Wait();
-            Console.WriteLine("runner: stopping; running stages go back to the queue");
+            Console.WriteLine(lost is null ? "runner: stopping; running stages go back to the queue" : "runner: stopping: the results store is unavailable");
+        }
+        if (lost is not null)
+        {
+            Cli.Error(lost.Message);
+            return Cli.StoreUnavailable;
         }
         return Cli.Ok;
     }

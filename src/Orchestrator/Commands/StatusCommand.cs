@@ -56,9 +56,17 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
         var stages = new Table().AddColumns("stage", "hash", "status", "attempts", "seconds", "detail");
         foreach (var s in progress.Stages.OrderBy(s => s.CreatedAt))
             stages.AddRow(s.Type, s.Hash[..12], s.Status.ToString().ToLowerInvariant(), s.Attempts.ToString(),
-                s.DurationSeconds?.ToString("F1") ?? "", Markup.Escape(s.Status == StageStatus.Failed ? $"{s.FailureKind}: {ProgressView.FirstLine(s.Error)}" : s.Phase ?? ""));
+                s.DurationSeconds?.ToString("F1") ?? "", Markup.Escape(Detail(s)));
         AnsiConsole.Write(stages);
         ResultsConsole.Print(results);
         return Cli.Ok;
     }
+
+    /// <summary>A failure's reason, a running stage's phase, or that a "running" stage's runner process on this host is gone.</summary>
+    private static string Detail(StageRow s) => s.Status switch
+    {
+        StageStatus.Failed => $"{s.FailureKind}: {ProgressView.FirstLine(s.Error)}",
+        StageStatus.Running when s.Worker is { } w && Runner.Hosting.WorkerId.IsDeadOnThisHost(w) => "its runner process is gone; re-queued when a runner starts (`ablate run` or `ablate runner`)",
+        _ => s.Phase ?? "",
+    };
 }

@@ -19,6 +19,18 @@ public sealed class LocalRunnerProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The runner's last "error: …" line on stderr (without the prefix), e.g. why it lost the results store; complete once it has exited.</summary>
+    public string? LastError
+    {
+        get
+        {
+            if (_process.HasExited) _process.WaitForExit(); // the redirected output is read to its end
+            return _lastError;
+        }
+    }
+
+    private string? _lastError;
     public int ExitCode => _process.ExitCode;
     public int Id => _process.Id;
 
@@ -45,11 +57,18 @@ public sealed class LocalRunnerProcess : IDisposable
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        LocalRunnerProcess? self = null;
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (log) log.WriteLine(e.Data);
+            if (e.Data.StartsWith("error: ", StringComparison.Ordinal) && self is not null) self._lastError = e.Data["error: ".Length..];
+        };
+        self = new LocalRunnerProcess(process, log);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new LocalRunnerProcess(process, log);
+        return self;
     }
 
     /// <summary>

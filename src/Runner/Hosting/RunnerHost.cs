@@ -19,10 +19,12 @@ public sealed class RunnerHost : IDisposable
     private readonly ResultsStore _store;
     private readonly StageEnqueuer _enqueuer;
     private readonly RunnerSettings _settings;
+    private readonly Workspace _workspace;
 
     public RunnerHost(Workspace workspace, RunnerSettings settings, IEnumerable<IStageExecutor>? executors = null, JobStorage? storage = null)
     {
         workspace.EnsureDirectories();
+        _workspace = workspace;
         _settings = settings;
         TorchThreads(settings.Threads);
         _store = ResultsStore.Open(workspace.Store);
@@ -46,16 +48,29 @@ public sealed class RunnerHost : IDisposable
 
     public StageExecutionHost Host { get; }
 
+    private int _sweeping;
+
     private void Sweep()
     {
+        // A sweep may wait out a store outage (StoreFaults retries); the next tick skips instead of piling up threads.
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1) return;
         try
         {
+            DiskFull.Check(_workspace.Root);
             _enqueuer.EnqueueAll(_store.RequeueAbandoned(_settings.StaleAfter, WorkerId.IsDeadOnThisHost));
             _enqueuer.EnqueueAll(_store.TopUp());
+        }
+        catch (StoreUnavailableException e)
+        {
+            Host.ReportStoreLost(e);
         }
         catch (Exception e)
         {
             Console.Error.WriteLine($"runner: recovery sweep failed: {e.Message}");
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
         }
     }
 

@@ -45,7 +45,33 @@ public sealed class StageExecutionHost
     /// <summary>Raised after each stage ends, with its hash and final status (for logs and tests).</summary>
     public event Action<string, string>? StageEnded;
 
+    /// <summary>
+    /// Raised when the results store failed permanently (read-only, full, deleted, damaged) or stayed unreachable past
+    /// its retry budget: this runner can record nothing any more and must stop (the runner command exits 3). The stage
+    /// it was running stays claimed by a dead worker and is re-queued when a runner starts again.
+    /// </summary>
+    public event Action<StoreUnavailableException>? StoreLost;
+
+    /// <summary>Reports a store failure met outside a stage (the recovery sweep) the same way.</summary>
+    public void ReportStoreLost(StoreUnavailableException e) => StoreLost?.Invoke(e);
+
     public void Execute(string hash, CancellationToken shutdown)
+    {
+        try
+        {
+            ExecuteStage(hash, shutdown);
+        }
+        catch (StoreUnavailableException e)
+        {
+            StoreLost?.Invoke(e);
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            StoreLost?.Invoke(DiskFull.Error(_workspace.Root, e)); // before the stage's own handlers took over (its folders)
+        }
+    }
+
+    private void ExecuteStage(string hash, CancellationToken shutdown)
     {
         var worker = $"{WorkerName}:{Environment.CurrentManagedThreadId}";
         var claim = _store.Claim(hash, worker, _settings.StaleAfter);
@@ -78,13 +104,16 @@ public sealed class StageExecutionHost
         if (!Directory.Exists(scratch) || !Directory.EnumerateFileSystemEntries(scratch).Any()) _store.DeleteMetrics(hash);
         Directory.CreateDirectory(scratch);
         Directory.CreateDirectory(_workspace.LogsDir);
-        using var log = new StreamWriter(Path.Combine(_workspace.LogsDir, hash + ".log"), append: true) { AutoFlush = true };
+        using var log = new TolerantLog(Path.Combine(_workspace.LogsDir, hash + ".log"));
         log.WriteLine($"== {DateTime.UtcNow:O} {type} {hash[..12]} attempt {attempt} on {worker} ({device})");
         using var metrics = new MetricWriter(_store, hash);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         var progress = (Fraction: 0.0, Phase: (string?)null);
+        var beating = 0;
         using var heartbeat = new Timer(_ =>
         {
+            // A heartbeat may wait out a store outage (StoreFaults retries); the next tick skips instead of piling up.
+            if (Interlocked.Exchange(ref beating, 1) == 1) return;
             try
             {
                 metrics.Flush();
@@ -94,6 +123,10 @@ public sealed class StageExecutionHost
             catch (Exception e)
             {
                 log.WriteLine($"heartbeat failed: {e.Message}");
+            }
+            finally
+            {
+                Volatile.Write(ref beating, 0);
             }
         }, null, _settings.Heartbeat, _settings.Heartbeat);
 
@@ -147,6 +180,24 @@ public sealed class StageExecutionHost
             _enqueuer.EnqueueAll(done.Ready);
             _enqueuer.EnqueueAll(_store.TopUp());
             StageEnded?.Invoke(hash, "succeeded");
+        }
+        catch (StoreUnavailableException e)
+        {
+            // Nothing can be recorded: no failure to write, no retry to count. The folder goes; a published artifact
+            // stays and is replaced when the stage runs again.
+            heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
+            TryDelete(staging);
+            log.WriteLine($"== stopped: {e.Message}");
+            throw;
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
+            TryDelete(staging);
+            var full = DiskFull.Error(_workspace.Root, e);
+            log.WriteLine($"== stopped: {full.Message}");
+            TryRelease(hash, worker);
+            throw full;
         }
         catch (InputInvalidatedException e)
         {
@@ -237,6 +288,13 @@ public sealed class StageExecutionHost
         _ when e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) => (FailureKind.OutOfMemory, e.Message),
         _ => (FailureKind.Error, $"{e.GetType().Name}: {e.Message}"),
     };
+
+    /// <summary>Back to the queue without counting the attempt, if the store can still be written; else a later runner re-queues it.</summary>
+    private void TryRelease(string hash, string worker)
+    {
+        try { _store.Release(hash, worker); }
+        catch (StoreUnavailableException) { }
+    }
 
     private static void TryFlush(MetricWriter metrics, TextWriter log)
     {

@@ -288,14 +288,48 @@ public sealed class ResultsStoreTests
     }
 
     [Fact]
-    public void Open_ReadOnlyFile_ClearMessage()
+    public void ReadOnlyFile_ReadsWork_AWriteGivesAClearMessage()
+    {
+        using var f = new StoreFixture();
+        f.Submit(StoreFixture.Plan("exp", 1));
+        var path = Path.Combine(f.Dir, "ablations.db");
+        var readOnly = ResultsStore.Open(StoreLocation.Sqlite(path, mode: SqliteOpenMode.ReadOnly)); // e.g. a results store on a read-only mount
+        Assert.Equal("exp", Assert.Single(readOnly.ListExperiments()).Name);
+        var e = Assert.Throws<StoreUnavailableException>(() => readOnly.Submit(StoreFixture.Plan("exp", 1, 2), "t", null, "{}"));
+        Assert.Contains("read-only", e.Message);
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void Open_StaleMigrationLockRowOfACrashedProcess_OpensInsteadOfWaitingForever()
     {
         using var f = new StoreFixture();
         var path = Path.Combine(f.Dir, "ablations.db");
-        var readOnly = StoreLocation.Sqlite(path, mode: SqliteOpenMode.ReadOnly);
-        var e = Assert.Throws<StoreUnavailableException>(() => ResultsStore.Open(readOnly));
-        Assert.Contains("read-only", e.Message);
-        Assert.Contains(path, e.Message);
+        using (var c = new SqliteConnection($"Data Source={path}"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "CREATE TABLE IF NOT EXISTS \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL PRIMARY KEY, \"Timestamp\" TEXT NOT NULL); " +
+                "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-11-29 10:00:00');";
+            cmd.ExecuteNonQuery();
+        }
+        var open = Task.Run(() => ResultsStore.Open(StoreLocation.Sqlite(path)).ListExperiments());
+        Assert.True(open.Wait(TimeSpan.FromSeconds(60)), "Open waited for a lock row nobody holds");
+        using var check = new SqliteConnection($"Data Source={path}");
+        check.Open();
+        using var count = check.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM \"__EFMigrationsLock\"";
+        Assert.Equal(0L, (long)count.ExecuteScalar()!);
+    }
+
+    [Fact]
+    public void Open_FileDeletedWhileInUse_NextOperationSaysSoInsteadOfWritingIntoTheVoid()
+    {
+        using var f = new StoreFixture();
+        var id = f.Submit(StoreFixture.Plan("exp", 1)).ExperimentId;
+        File.Delete(Path.Combine(f.Dir, "ablations.db"));
+        var e = Assert.Throws<StoreUnavailableException>(() => f.Store.TakeReady(id));
+        Assert.Contains("was deleted or moved while in use", e.Message);
     }
 
     [Fact]
