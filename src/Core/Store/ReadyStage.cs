@@ -1,7 +1,10 @@
 namespace Ablations.Core.Store;
 
-/// <summary>A stage that just became (or still is) due for a job on <see cref="Queue"/>.</summary>
-public readonly record struct ReadyStage(string Hash, string Queue);
+/// <summary>
+/// A stage that just became (or still is) due for a job on <see cref="Queue"/>. <see cref="AbandonedJob"/> is the job
+/// of an attempt whose worker died: it will never finish, so it is deleted when the new one is enqueued.
+/// </summary>
+public readonly record struct ReadyStage(string Hash, string Queue, string? AbandonedJob = null);
 
 /// <summary>
 /// What <see cref="ResultsStore.Succeed"/> did: recorded the stage (with the dependents it made ready and the stages

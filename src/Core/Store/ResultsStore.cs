@@ -153,13 +153,13 @@ public sealed partial class ResultsStore
         using var db = NewContext();
         var stale = DateTime.UtcNow - staleAfter;
         var running = db.Stages.AsNoTracking().Where(s => s.Status == StageStatus.Running)
-            .Select(s => new { s.Hash, s.Queue, s.Worker, s.HeartbeatAt }).ToList();
+            .Select(s => new { s.Hash, s.Queue, s.Worker, s.HeartbeatAt, s.JobId }).ToList();
         var requeued = new List<ReadyStage>();
         foreach (var s in running.Where(s => s.HeartbeatAt < stale || (s.Worker is not null && isDead(s.Worker))))
         {
             var moved = db.Stages.Where(x => x.Hash == s.Hash && x.Worker == s.Worker && x.Status == StageStatus.Running)
                 .ExecuteUpdate(u => u.SetProperty(x => x.Status, StageStatus.Queued).SetProperty(x => x.EnqueuedAt, DateTime.UtcNow));
-            if (moved == 1) requeued.Add(new ReadyStage(s.Hash, s.Queue));
+            if (moved == 1) requeued.Add(new ReadyStage(s.Hash, s.Queue, s.JobId));
         }
         return (IReadOnlyList<ReadyStage>)requeued;
     });

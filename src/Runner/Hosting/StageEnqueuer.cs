@@ -12,6 +12,15 @@ public sealed class StageEnqueuer(JobStorage storage, ResultsStore store)
     {
         var id = _client.Enqueue<StageJob>(stage.Queue, job => job.Run(stage.Hash, CancellationToken.None));
         store.RecordJob(stage.Hash, id);
+        // The dead attempt's job would show "Processing" until its invisibility timeout (30 min) and then be fetched
+        // again; deleting it now tells the truth and spares that delivery.
+        if (stage.AbandonedJob is { } stale) TryDelete(stale);
+    }
+
+    private void TryDelete(string jobId)
+    {
+        try { _client.Delete(jobId); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException) { }
     }
 
     public void EnqueueAll(IEnumerable<ReadyStage> stages)

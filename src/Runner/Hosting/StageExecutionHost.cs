@@ -96,6 +96,8 @@ public sealed class StageExecutionHost
 
     private void ExecuteClaimed(string hash, string worker, string type, string configJson, int attempt, string device, CancellationToken shutdown)
     {
+        // Folders of earlier attempts of this stage (a runner killed mid-stage) are nobody's now: this worker holds the claim.
+        foreach (var leftover in Directory.EnumerateDirectories(_workspace.StagingDir, $"{hash}-*")) TryDelete(leftover);
         var staging = Path.Combine(_workspace.StagingDir, $"{hash}-{Guid.NewGuid():N}");
         var scratch = Path.Combine(_workspace.ScratchDir, hash);
         Directory.CreateDirectory(staging);

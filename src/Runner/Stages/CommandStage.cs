@@ -32,20 +32,13 @@ internal sealed class CommandStage : IStageExecutor
         if (argv.Count == 0)
             throw new StageFailedException(FailureKind.InvalidConfig, "command: the command expands to nothing; give at least a program");
 
-        var psi = new ProcessStartInfo(argv[0])
-        {
-            WorkingDirectory = workDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in config["env"]?.AsObject() ?? new JsonObject()) psi.Environment[k] = v?.GetValue<string>();
-        psi.Environment["ABLATIONS_METRICS_FILE"] = metricsFile;
-        psi.Environment["ABLATIONS_OUTPUT_DIR"] = ctx.OutputDir;
-        psi.Environment["ABLATIONS_SEED"] = seed.ToString(CultureInfo.InvariantCulture);
-        psi.Environment["ABLATIONS_PARAMS_FILE"] = argsJson;
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (k, v) in config["env"]?.AsObject() ?? new JsonObject()) environment[k] = v?.GetValue<string>();
+        environment["ABLATIONS_METRICS_FILE"] = metricsFile;
+        environment["ABLATIONS_OUTPUT_DIR"] = ctx.OutputDir;
+        environment["ABLATIONS_SEED"] = seed.ToString(CultureInfo.InvariantCulture);
+        environment["ABLATIONS_PARAMS_FILE"] = argsJson;
+        var psi = ProcessGroup.StartInfo(argv, workDir, environment);
 
         var logPath = Path.Combine(ctx.OutputDir, "command.log");
         using var logFile = new StreamWriter(logPath) { AutoFlush = true };
@@ -75,7 +68,7 @@ internal sealed class CommandStage : IStageExecutor
         {
             throw new StageFailedException(FailureKind.InvalidConfig, $"command: cannot start '{argv[0]}': {e.Message}; check the program name and PATH");
         }
-        process.StandardInput.Close();
+        using var watchdogPipe = process.StandardInput; // never written: it closes when the runner dies (ProcessGroup)
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 

@@ -95,6 +95,62 @@ public sealed class FaultTests
         Assert.Equal(2 * 3, MetricCount(store.Value, "loss"));
     }
 
+    /// <summary>First attempt: records its PID and its own child's, then trains "forever"; any later attempt finishes at once.</summary>
+    private const string LongFirstAttempt = """
+        #!/usr/bin/env bash
+        if [ ! -f "$PIDS" ]; then
+          sleep 300 &
+          echo "$$ $!" > "$PIDS"
+          wait
+        fi
+        echo "{\"name\":\"score\",\"value\":1}"
+        """;
+
+    /// <summary>Alive and not a zombie (a killed process its new parent has not reaped yet is dead for this purpose).</summary>
+    private static bool Alive(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        try { return File.Exists(stat) && File.ReadAllText(stat).Split(')')[^1].Trim()[0] != 'Z'; }
+        catch (IOException) { return false; }
+    }
+
+    [Fact]
+    public void RunnerKilledMidCommand_TheProgramAndItsChildrenDieWithIt_TheJobAndStagingFolderAreCleanedUp()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.sh", LongFirstAttempt);
+        var pids = Path.Combine(dir.Path, "pids");
+        var spec = dir.Write("k.yaml", Fixtures.Spec("orphan", "[1]", "[2]", seeds: "[1]", env: $"PIDS: '{pids}'"));
+        Assert.Equal(0, Ablate.Run(dir.Path, "submit", spec).ExitCode);
+        var store = dir.Store();
+        var expId = store.FindExperiment("orphan")!.Id;
+        StageRow Stage() => store.StagesOf(expId).Single();
+
+        var runner = Ablate.Start(dir.Path, "runner", "--stale-after", "3", "--heartbeat", "0.5");
+        Ablate.WaitUntil(() => File.Exists(pids) && File.ReadAllText(pids).Trim().Split(' ').Length == 2, Patience, "the program and its child");
+        var programs = File.ReadAllText(pids).Trim().Split(' ').Select(int.Parse).ToList();
+        var firstJob = Stage().JobId!;
+        Ablate.Signal(runner, "KILL"); // the runner alone, as the OOM killer or a crash would: not its process tree
+        runner.WaitForExit();
+
+        Ablate.WaitUntil(() => programs.All(pid => !Alive(pid)), TimeSpan.FromSeconds(30), "the orphaned program and its child to die with their runner");
+
+        var second = Ablate.Start(dir.Path, "runner", "--stale-after", "3", "--heartbeat", "0.5");
+        try
+        {
+            Ablate.WaitUntil(() => Stage().Status == StageStatus.Succeeded, Patience, "the second attempt");
+        }
+        finally
+        {
+            Ablate.StopRunners(second);
+        }
+        Assert.Equal(2, Stage().Attempts);
+        Assert.Empty(Directory.GetDirectories(dir.Workspace.StagingDir));
+        var monitor = JobStorageFactory.Create(dir.Workspace).GetMonitoringApi();
+        Assert.Equal(0, monitor.ProcessingCount());
+        Assert.Equal("Deleted", monitor.JobDetails(firstJob).History[0].StateName);
+    }
+
     private static int MetricCount(ResultsStore store, string name)
     {
         using var db = store.NewContext();
