@@ -70,20 +70,25 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
             StaleAfter = TimeSpan.FromSeconds(settings.StaleAfter),
             Heartbeat = TimeSpan.FromSeconds(settings.Heartbeat),
         };
+        if (Runner.Modeling.TorchRuntime.Unusable(runnerSettings.Devices) is { } unusable)
+        {
+            Cli.Error(unusable);
+            return Cli.BadInput;
+        }
         using var stop = new ManualResetEventSlim();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Set(); };
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
         if (settings.Supervised)
             new Thread(() => { try { while (Console.In.Read() >= 0) { } } catch (IOException) { } stop.Set(); }) { IsBackground = true }.Start();
 
-        StoreUnavailableException? lost = null;
+        Exception? lost = null;
         using (var host = new RunnerHost(workspace, runnerSettings))
         {
             host.Host.StageEnded += (hash, status) => Console.WriteLine($"runner: stage {hash[..12]} {status}");
-            host.Host.StoreLost += e => { Interlocked.CompareExchange(ref lost, e, null); stop.Set(); };
+            host.Host.MustStop += e => { Interlocked.CompareExchange(ref lost, e, null); stop.Set(); };
             Console.WriteLine($"runner: {host.Host.WorkerName} on queues {string.Join(",", runnerSettings.Queues)}, devices {string.Join(",", runnerSettings.Devices)} × {runnerSettings.WorkersPerDevice} worker(s), torch threads {TorchSharp.torch.get_num_threads()}, store {workspace.Store.Display}");
             stop.Wait();
-            Console.WriteLine(lost is null ? "runner: stopping; running stages go back to the queue" : "runner: stopping: the results store is unavailable");
+            Console.WriteLine(lost is null ? "runner: stopping; running stages go back to the queue" : "runner: stopping: this runner cannot go on");
         }
         if (lost is not null)
         {

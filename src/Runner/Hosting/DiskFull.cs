@@ -1,10 +1,10 @@
-using Ablations.Core.Store;
+using Ablations.Core.Execution;
 
 namespace Ablations.Runner.Hosting;
 
 /// <summary>
 /// A full disk under the workspace is a node condition, not a stage failure: retrying the stage cannot help and
-/// failing it would fail the grid. It becomes a <see cref="StoreUnavailableException"/> that stops the runner
+/// failing it would fail the grid. It becomes a <see cref="NodeUnavailableException"/> that stops the runner
 /// (exit 3) with one sentence, and the stage goes back to the queue.
 /// </summary>
 internal static class DiskFull
@@ -23,7 +23,7 @@ internal static class DiskFull
         return false;
     }
 
-    public static StoreUnavailableException Error(string root, Exception? inner = null) =>
+    public static NodeUnavailableException Error(string root, Exception? inner = null) =>
         new($"{root}: the disk holding the workspace is full ({Free(root)} free); free space on it and run the command again (finished stages are kept), or pass another --root", inner);
 
     /// <summary>Throws <see cref="Error"/> when the workspace's file system has less than <see cref="MinimumFreeBytes"/> free.</summary>

@@ -60,9 +60,9 @@ public sealed class RunnerHost : IDisposable
             _enqueuer.EnqueueAll(_store.RequeueAbandoned(_settings.StaleAfter, WorkerId.IsDeadOnThisHost));
             _enqueuer.EnqueueAll(_store.TopUp());
         }
-        catch (StoreUnavailableException e)
+        catch (Exception e) when (e is StoreUnavailableException or Core.Execution.NodeUnavailableException)
         {
-            Host.ReportStoreLost(e);
+            Host.ReportMustStop(e);
         }
         catch (Exception e)
         {

@@ -46,14 +46,15 @@ public sealed class StageExecutionHost
     public event Action<string, string>? StageEnded;
 
     /// <summary>
-    /// Raised when the results store failed permanently (read-only, full, deleted, damaged) or stayed unreachable past
-    /// its retry budget: this runner can record nothing any more and must stop (the runner command exits 3). The stage
-    /// it was running stays claimed by a dead worker and is re-queued when a runner starts again.
+    /// Raised when this runner must stop (the runner command exits 3): the results store failed permanently (read-only,
+    /// full, deleted, damaged) or stayed unreachable past its retry budget, so nothing can be recorded; or the node cannot
+    /// run stages (<see cref="NodeUnavailableException"/>: a device gone, the disk full). The stage it was running goes
+    /// back to the queue when the store can still say so, else it is re-queued when a runner starts again.
     /// </summary>
-    public event Action<StoreUnavailableException>? StoreLost;
+    public event Action<Exception>? MustStop;
 
     /// <summary>Reports a store failure met outside a stage (the recovery sweep) the same way.</summary>
-    public void ReportStoreLost(StoreUnavailableException e) => StoreLost?.Invoke(e);
+    public void ReportMustStop(Exception e) => MustStop?.Invoke(e);
 
     public void Execute(string hash, CancellationToken shutdown)
     {
@@ -61,13 +62,13 @@ public sealed class StageExecutionHost
         {
             ExecuteStage(hash, shutdown);
         }
-        catch (StoreUnavailableException e)
+        catch (Exception e) when (e is StoreUnavailableException or NodeUnavailableException)
         {
-            StoreLost?.Invoke(e);
+            MustStop?.Invoke(e);
         }
         catch (Exception e) when (DiskFull.Is(e))
         {
-            StoreLost?.Invoke(DiskFull.Error(_workspace.Root, e)); // before the stage's own handlers took over (its folders)
+            MustStop?.Invoke(DiskFull.Error(_workspace.Root, e)); // before the stage's own handlers took over (its folders)
         }
     }
 
@@ -192,14 +193,14 @@ public sealed class StageExecutionHost
             log.WriteLine($"== stopped: {e.Message}");
             throw;
         }
-        catch (Exception e) when (DiskFull.Is(e))
+        catch (Exception e) when (e is NodeUnavailableException || DiskFull.Is(e))
         {
             heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
             TryDelete(staging);
-            var full = DiskFull.Error(_workspace.Root, e);
-            log.WriteLine($"== stopped: {full.Message}");
+            var node = e as NodeUnavailableException ?? DiskFull.Error(_workspace.Root, e);
+            log.WriteLine($"== stopped, back in the queue: {node.Message}");
             TryRelease(hash, worker);
-            throw full;
+            throw node;
         }
         catch (InputInvalidatedException e)
         {

@@ -19,6 +19,23 @@ public static class TorchRuntime
         return new torch.Device(spec);
     }
 
+    /// <summary>
+    /// Why this node cannot run on <paramref name="devices"/> ("cpu", "cuda", "cuda:N"), or null when it can: checked at
+    /// runner start, so a node without the GPUs it names refuses to join instead of failing every stage it takes.
+    /// </summary>
+    public static string? Unusable(IReadOnlyList<string> devices)
+    {
+        var cuda = devices.Where(d => d.StartsWith("cuda", StringComparison.Ordinal)).ToList();
+        if (cuda.Count == 0) return null;
+        if (!torch.cuda.is_available())
+            return $"--devices {string.Join(",", cuda.Select(d => d.Replace("cuda:", "", StringComparison.Ordinal)))}: this node has no usable CUDA device " +
+                "(TorchSharp reports none: no GPU, no driver, or a CPU-only build — see the README's CUDA build switch); start it with --devices cpu";
+        var count = torch.cuda.device_count();
+        var missing = cuda.Where(d => d.Split(':') is [_, var n] && int.TryParse(n, out var i) && (i < 0 || i >= count)).ToList();
+        return missing.Count == 0 ? null
+            : $"--devices: {string.Join(", ", missing)} does not exist on this node, which has {count} CUDA device(s) (0 to {count - 1})";
+    }
+
     /// <summary>torch.set_num_threads is process-global: call once at runner start, never per job.</summary>
     public static void SetThreads(int threads)
     {

@@ -29,7 +29,7 @@ internal static class StageSupport
         }
         catch (InvalidOperationException e)
         {
-            throw new StageFailedException(FailureKind.InvalidConfig, e.Message, e);
+            throw new NodeUnavailableException($"this runner's device {ctx.Device} is not usable: {e.Message}", e);
         }
     }
 

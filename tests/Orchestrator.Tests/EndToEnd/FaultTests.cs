@@ -151,6 +151,23 @@ public sealed class FaultTests
         Assert.Equal("Deleted", monitor.JobDetails(firstJob).History[0].StateName);
     }
 
+    [Fact]
+    public void RunnerNamingGpusThisNodeLacks_RefusesToStart_NoStageOfTheSharedGridFails()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.sh", Fixtures.Trainer);
+        var spec = dir.Write("g.yaml", Fixtures.Spec("gpus", "[1, 2, 3]", "[2]", seeds: "[1]"));
+        Assert.Equal(0, Ablate.Run(dir.Path, "submit", spec).ExitCode);
+
+        var runner = Ablate.Wait(Ablate.Start(dir.Path, "runner", "--devices", "0,1"), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, runner.ExitCode);
+        Assert.Contains("--devices 0,1: this node has no usable CUDA device", runner.Stderr);
+        Assert.Contains("start it with --devices cpu", runner.Stderr);
+        var store = dir.Store();
+        Assert.All(store.StagesOf(store.FindExperiment("gpus")!.Id), s => Assert.Equal((StageStatus.Queued, 0), (s.Status, s.Attempts)));
+    }
+
     private static int MetricCount(ResultsStore store, string name)
     {
         using var db = store.NewContext();
