@@ -41,14 +41,7 @@ internal static class GridRandomSampler
             }
             return;
         }
-        var min = d.Min ?? 0;
-        var max = d.Max ?? min;
-        cell[axis.Keys[0]] = d.Kind switch
-        {
-            "int_uniform" => JsonValue.Create((long)min + rng.NextIndex((int)Math.Min(int.MaxValue, (long)max - (long)min + 1))),
-            "log_uniform_values" => JsonValue.Create(Math.Exp(Math.Log(min) + (rng.NextDouble() * (Math.Log(max) - Math.Log(min))))),
-            _ => JsonValue.Create(min + (rng.NextDouble() * (max - min))),
-        };
+        cell[axis.Keys[0]] = DistributionSampler.Draw(d, rng);
     }
 
     private static int Pick(IReadOnlyList<double> probabilities, double u)

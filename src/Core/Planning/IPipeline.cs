@@ -11,6 +11,9 @@ public interface IPipeline
 {
     string Name { get; }
 
+    /// <summary>The stage types its runs are made of, so <c>resources:</c> can be checked for typos; null: not checked.</summary>
+    IReadOnlyCollection<string>? StageTypes => null;
+
     /// <param name="runParams">Fixed parameters plus the cell's swept values (dotted key → value).</param>
     /// <param name="runConfig">spec.Stages with <paramref name="runParams"/> written at their dotted paths.</param>
     IReadOnlyList<StageSpec> Build(ExperimentSpec spec, IReadOnlyDictionary<string, JsonNode?> runParams, JsonObject runConfig, long seed);

@@ -18,7 +18,12 @@ public static partial class Planner
         var unique = new Dictionary<string, PlannedStage>(StringComparer.Ordinal);
         var order = new List<PlannedStage>();
         var runs = new List<PlannedRun>();
-        var problems = new List<string>();
+        var problems = new List<SpecDiagnostic>();
+        void Add(SpecDiagnostic d)
+        {
+            // Every run of a grid meets the same problem; it is said once, at the first run's place.
+            if (!problems.Any(p => p.Message == d.Message)) problems.Add(d);
+        }
 
         foreach (var cell in expansion.Cells)
         {
@@ -30,19 +35,20 @@ public static partial class Planner
                 {
                     chain = pipeline.Build(spec, runParams, runConfig, seed);
                 }
-                catch (Exception e) when (e is PlanningException or Stages.StageConfigException)
+                catch (PlanningException e)
                 {
-                    var found = e is PlanningException pe ? pe.Problems : ((Stages.StageConfigException)e).Errors;
-                    foreach (var p in found)
-                        if (!problems.Contains(p)) problems.Add(p);
+                    foreach (var p in e.Problems) Add(p);
+                    continue;
+                }
+                catch (Stages.StageConfigException e)
+                {
+                    foreach (var p in e.Problems) Add(spec.ProblemAt(p.Path, p.ToString(), runParams, p.AboutKey));
                     continue;
                 }
                 runs.Add(PlanRun(spec, cell, runParams, seed, chain, unique, order));
             }
         }
-        foreach (var (type, resource) in spec.Resources)
-            if (!QueueName().IsMatch(resource.Queue))
-                problems.Add($"resources.{type}.queue: '{resource.Queue}' is not a valid queue name; use lower-case letters, digits, '_' and '-' (e.g. gpu_0)");
+        foreach (var problem in ResourceProblems(spec, pipeline)) Add(problem);
         if (problems.Count > 0) throw new PlanningException(problems);
         return new StagePlan(spec, expansion, order, runs);
     }
@@ -84,6 +90,23 @@ public static partial class Planner
         identity["chain"] = chainHashes;
         var runKey = JsonCanonical.Sha256(JsonCanonical.Serialize(identity))[..16];
         return new PlannedRun(runKey, cellKey, cell, runParams, seed, byKey, byKey[chain[^1].Key]);
+    }
+
+    /// <summary>Queue names Hangfire accepts, and stage types the pipeline has (a typo such as 'teahcer' would never match).</summary>
+    private static IEnumerable<SpecDiagnostic> ResourceProblems(ExperimentSpec spec, IPipeline pipeline)
+    {
+        foreach (var (type, resource) in spec.Resources)
+        {
+            if (type != "default" && pipeline.StageTypes is { } types && !types.Contains(type))
+            {
+                var known = types.Append("default").ToList();
+                yield return spec.ProblemAt($"resources.{type}", aboutKey: true, message:
+                    $"resources.{type}: '{type}' is not a stage type of the {pipeline.Name} pipeline; {Spec.KeySuggester.Hint(type, known, "stage types")}");
+            }
+            if (!QueueName().IsMatch(resource.Queue))
+                yield return spec.ProblemAt($"resources.{type}.queue",
+                    $"resources.{type}.queue: '{resource.Queue}' is not a valid queue name; use lower-case letters, digits, '_' and '-' (e.g. gpu_0)");
+        }
     }
 
     /// <summary>The Hangfire queue of a stage type: resources.TYPE, else resources.default, else "default".</summary>

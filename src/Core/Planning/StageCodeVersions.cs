@@ -9,7 +9,8 @@ public static class StageCodeVersions
 {
     private static readonly Dictionary<string, string> Versions = new(StringComparer.Ordinal)
     {
-        ["command"] = "1",
+        // 2: arguments are passed as W&B passes them (1.0 stays 1.0, nested parameters as one dict, ${args_json}).
+        ["command"] = "2",
         // 2: with gt_replace_prob > 0, a GT caption replaced by a synthetic one gets the teachers' target for that
         //    synthetic caption (version 1 kept the GT caption's target: a KD target for a caption the student never saw).
         ["student"] = "2",

@@ -4,10 +4,23 @@ using System.Text.RegularExpressions;
 namespace Ablations.Core.Spec;
 
 /// <summary>Reads the W&amp;B <c>program</c>/<c>command</c> keys and our <c>command_options</c> into a <see cref="CommandSpec"/>.</summary>
-internal sealed partial class CommandReader(NodeReader reader)
+internal sealed partial class CommandReader(NodeReader reader, List<SpecDiagnostic> notes)
 {
     /// <summary>W&amp;B's default when a sweep gives a program but no command.</summary>
     public static readonly IReadOnlyList<string> DefaultCommand = ["${env}", "${interpreter}", "${program}", "${args}"];
+
+    /// <summary>
+    /// Every macro a whole command entry may be: W&amp;B's (its agent's list) and ours. <c>${param.KEY}</c> and
+    /// <c>${envvar:NAME}</c> take a name; any other <c>${...}</c> entry is a typo that W&amp;B would silently drop.
+    /// </summary>
+    public static readonly string[] Macros =
+    [
+        "${env}", "${interpreter}", "${program}", "${args}", "${args_no_hyphens}", "${args_no_boolean_flags}", "${args_no_equals}",
+        "${args_append_hydra}", "${args_override_hydra}", "${args_json}", "${args_json_file}", "${seed}", "${metrics_file}", "${output_dir}",
+    ];
+
+    [GeneratedRegex(@"^\$\{(param\.[^}]+|envvar:[A-Za-z_][A-Za-z0-9_]*)\}$")]
+    private static partial Regex NamedMacro();
 
     private static readonly string[] OptionKeys = ["working_dir", "env", "timeout", "code"];
 
@@ -26,6 +39,11 @@ internal sealed partial class CommandReader(NodeReader reader)
                 if (item is SpecScalar { IsNull: false } s)
                 {
                     argv.Add(s.Value);
+                    if (s.Value.StartsWith("${", StringComparison.Ordinal) && s.Value.EndsWith('}') && !Macros.Contains(s.Value) && !NamedMacro().IsMatch(s.Value))
+                    {
+                        var hint = KeySuggester.Nearest(s.Value, Macros) is { } near ? $"did you mean '{near}'? " : "";
+                        reader.Diags.Add(item, $"unknown macro '{NodeReader.Short(s.Value)}'; {hint}the macros are {string.Join(" ", Macros)} ${{param.KEY}} ${{envvar:NAME}}");
+                    }
                 }
                 else
                 {
@@ -38,9 +56,16 @@ internal sealed partial class CommandReader(NodeReader reader)
             }
             command = argv;
         }
-        if (program is null && command.Any(a => a.Contains("${program}", StringComparison.Ordinal)))
+        var usesProgram = command.Any(a => a.Contains("${program}", StringComparison.Ordinal));
+        if (program is null && usesProgram)
         {
             reader.Diags.Add(commandNode ?? programNode ?? fallback, "the command uses ${program} but 'program:' is not set; add program: train.py or drop ${program}");
+        }
+        if (program is not null && !usesProgram)
+        {
+            // W&B requires program: even when the command runs something else; the file is then neither needed nor hashed.
+            notes.Add(new SpecDiagnostic(reader.Diags.File, programNode!.Line, programNode.Column,
+                $"program '{NodeReader.Short(program)}' is not used: the command has no ${{program}}, so it is neither run nor checked; list files the command reads under command_options.code"));
         }
 
         string? workingDir = null;

@@ -3,65 +3,116 @@ using System.Text.Json.Nodes;
 namespace Ablations.Core.Spec;
 
 /// <summary>
-/// Reads a random-search parameter into a W&amp;B-style <see cref="Distribution"/>, inferring the kind as W&amp;B does
-/// when it is omitted: values → categorical, whole-number min/max → int_uniform, other min/max → uniform.
+/// Reads a parameter given as a distribution (see <see cref="DistributionKinds"/>), inferring the kind as W&amp;B does
+/// when <c>distribution:</c> is omitted: value → constant, values → categorical, whole-number min/max → int_uniform,
+/// other min/max → uniform. Defaults as in W&amp;B: mu 0, sigma 1, a and b 1, q 1.0.
 /// </summary>
 internal sealed class DistributionReader(NodeReader reader)
 {
-    public static readonly string[] Kinds = ["uniform", "log_uniform_values", "int_uniform", "categorical"];
+    /// <summary>The kind named by <c>distribution:</c>, else the inferred one; null after reporting why there is none.</summary>
+    public DistributionKind? KindOf(SpecScalar key, SpecMapping def)
+    {
+        if (def.Get("distribution") is { } named)
+        {
+            return reader.Choice(named, "distribution", DistributionKinds.Names) is { } name ? DistributionKinds.ByName[name] : null;
+        }
+        if (def.Get("value") is not null)
+        {
+            return DistributionKinds.ByName["constant"];
+        }
+        if (def.Get("values") is not null)
+        {
+            return DistributionKinds.ByName["categorical"];
+        }
+        var min = def.Get("min");
+        var max = def.Get("max");
+        if (min is null && max is null)
+        {
+            reader.Diags.Add(key, $"parameter '{key.Value}' needs 'values:', 'value:' or a range; e.g. {key.Value}: {{min: 0.001, max: 0.1, distribution: log_uniform_values}}");
+            return null;
+        }
+        return DistributionKinds.ByName[IsInteger(min) && IsInteger(max) ? "int_uniform" : "uniform"];
+    }
 
-    public Distribution? Read(SpecScalar key, SpecMapping def, List<ValueAt>? values)
+    /// <summary>Checks the keys and numbers of a non-constant distribution; null after reporting a problem.</summary>
+    public Distribution? Read(SpecScalar key, SpecMapping def, DistributionKind kind, List<ValueAt>? values)
     {
         var name = key.Value;
-        var minNode = def.Get("min");
-        var maxNode = def.Get("max");
-        var min = reader.Number(minNode, $"{name}.min", "min: 0.001");
-        var max = reader.Number(maxNode, $"{name}.max", "max: 0.1");
-        var explicitKind = def.Get("distribution");
-        var kind = explicitKind is null ? null : reader.Choice(explicitKind, "distribution", Kinds);
-        if (explicitKind is not null && kind is null)
+        var stray = def.Entries.Where(e => e.Key.Value != "distribution" && !kind.Keys.Contains(e.Key.Value)).Select(e => e.Key).ToList();
+        foreach (var k in stray)
+        {
+            reader.Diags.Add(k, $"'{k.Value}:' does not apply to distribution '{kind.Name}' of parameter '{name}'; it takes {string.Join(", ", kind.Keys)}");
+        }
+        if (stray.Count > 0)
         {
             return null;
         }
-        kind ??= values is not null ? "categorical"
-            : IsInteger(minNode) && IsInteger(maxNode) ? "int_uniform"
-            : minNode is not null || maxNode is not null ? "uniform"
-            : null;
-        if (kind is null)
-        {
-            reader.Diags.Add(key, $"parameter '{name}' needs 'values:', 'value:' or a range; e.g. {name}: {{min: 0.001, max: 0.1, distribution: log_uniform_values}}");
-            return null;
-        }
-        if (kind == "categorical")
+        if (kind.Name is "categorical" or "categorical_w_probabilities")
         {
             return ReadCategorical(key, def, values);
         }
-        if (values is not null)
+        double? min = null, max = null, mu = null, sigma = null, a = null, b = null, q = null;
+        var ok = true;
+        if (kind.HasRange)
         {
-            reader.Diags.Add(def.KeyNode("values")!, $"parameter '{name}' with distribution '{kind}' takes min/max, not 'values:'; drop one of them");
-            return null;
+            min = reader.Number(def.Get("min"), $"{name}.min", "min: 0.001");
+            max = reader.Number(def.Get("max"), $"{name}.max", "max: 0.1");
+            ok = CheckRange(key, def, kind, min, max);
         }
+        if (kind.HasMuSigma)
+        {
+            mu = reader.Number(def.Get("mu"), $"{name}.mu", "mu: 0") ?? 0;
+            sigma = reader.Number(def.Get("sigma"), $"{name}.sigma", "sigma: 1") ?? 1;
+            ok &= Positive(def, "sigma", sigma.Value, orZero: true, name);
+        }
+        if (kind.HasBeta)
+        {
+            a = reader.Number(def.Get("a"), $"{name}.a", "a: 2") ?? 1;
+            b = reader.Number(def.Get("b"), $"{name}.b", "b: 5") ?? 1;
+            ok &= Positive(def, "a", a.Value, orZero: false, name) & Positive(def, "b", b.Value, orZero: false, name);
+        }
+        if (kind.HasQ)
+        {
+            q = reader.Number(def.Get("q"), $"{name}.q", "q: 0.1") ?? 1.0;
+            ok &= Positive(def, "q", q.Value, orZero: false, name);
+        }
+        return ok ? new Distribution(kind.Name, min, max, [], null, mu, sigma, a, b, q, WholeQ: IsInteger(def.Get("q"))) : null;
+    }
+
+    private bool CheckRange(SpecScalar key, SpecMapping def, DistributionKind kind, double? min, double? max)
+    {
+        var name = key.Value;
         if (min is null || max is null)
         {
-            reader.Diags.Add(key, $"parameter '{name}' with distribution '{kind}' needs both 'min:' and 'max:'");
-            return null;
+            reader.Diags.Add(key, $"parameter '{name}' with distribution '{kind.Name}' needs both 'min:' and 'max:'");
+            return false;
         }
         if (min > max)
         {
-            reader.Diags.Add(minNode!, $"parameter '{name}': min {min} is above max {max}; swap them");
-            return null;
+            reader.Diags.Add(def.Get("min")!, $"parameter '{name}': min {min} is above max {max}; swap them");
+            return false;
         }
-        if (kind == "log_uniform_values" && min <= 0)
+        if (kind.PositiveMin && min <= 0)
         {
-            reader.Diags.Add(minNode!, $"parameter '{name}': log_uniform_values needs min > 0 (got {min}); use a small positive value such as 1e-5");
-            return null;
+            reader.Diags.Add(def.Get("min")!, $"parameter '{name}': {kind.Name} needs min > 0 (got {min}); use a small positive value such as 1e-5");
+            return false;
         }
-        if (kind == "int_uniform" && (!IsInteger(minNode) || !IsInteger(maxNode)))
+        if (kind.Name == "int_uniform" && (!IsInteger(def.Get("min")) || !IsInteger(def.Get("max"))))
         {
-            reader.Diags.Add(minNode!, $"parameter '{name}': int_uniform needs whole-number min and max");
-            return null;
+            reader.Diags.Add(def.Get("min")!, $"parameter '{name}': int_uniform needs whole-number min and max");
+            return false;
         }
-        return new Distribution(kind, min, max, [], null);
+        return true;
+    }
+
+    private bool Positive(SpecMapping def, string k, double value, bool orZero, string name)
+    {
+        if (value > 0 || (orZero && value == 0))
+        {
+            return true;
+        }
+        reader.Diags.Add(def.Get(k)!, $"parameter '{name}': {k} must be {(orZero ? "0 or more" : "above 0")} (got {value})");
+        return false;
     }
 
     private Distribution? ReadCategorical(SpecScalar key, SpecMapping def, List<ValueAt>? values)
@@ -94,6 +145,6 @@ internal sealed class DistributionReader(NodeReader reader)
         return new Distribution("categorical", null, null, [.. values.Select(v => v.Value)], probabilities);
     }
 
-    private static bool IsInteger(SpecNode? node) =>
+    public static bool IsInteger(SpecNode? node) =>
         node is SpecScalar s && YamlJson.Scalar(s, new DiagnosticBag("")) is JsonValue v && v.TryGetValue<long>(out _);
 }

@@ -32,9 +32,22 @@ public sealed record CommandSpec(
 public sealed record CodePattern(string Pattern, int Line, int Column);
 
 /// <summary>
-/// One random-search distribution (W&amp;B names): uniform, log_uniform_values, int_uniform, categorical.
+/// One random-search distribution, by its W&amp;B name (see <see cref="DistributionKinds"/>): the range (min/max), the
+/// values and probabilities of a categorical, mu/sigma of the normal family, a/b of the beta family, and q, the step
+/// the q_ variants round to (their samples are whole numbers when q was written as one, as in W&amp;B).
 /// </summary>
-public sealed record Distribution(string Kind, double? Min, double? Max, IReadOnlyList<JsonNode?> Values, IReadOnlyList<double>? Probabilities);
+public sealed record Distribution(
+    string Kind,
+    double? Min,
+    double? Max,
+    IReadOnlyList<JsonNode?> Values,
+    IReadOnlyList<double>? Probabilities,
+    double? Mu = null,
+    double? Sigma = null,
+    double? A = null,
+    double? B = null,
+    double? Q = null,
+    bool WholeQ = false);
 
 /// <summary>
 /// One swept axis. A plain axis has one key; a zip group has several keys whose values move together,
@@ -81,4 +94,29 @@ public sealed record ExperimentSpec
     public CommandSpec? Command { get; init; }
     /// <summary>The profile that was applied (e.g. "smoke"), or null.</summary>
     public string? Profile { get; init; }
+    /// <summary>Every profile the file defines, applied or not (each is planned too, so its problems surface).</summary>
+    public IReadOnlyList<string> ProfileNames { get; init; } = [];
+    /// <summary>
+    /// A W&amp;B sweep's own <c>seed</c> parameter, read as the replicate seeds: the program still gets it under this
+    /// name (<c>--seed=1</c>), and it is not a second, swept seed. Null when the seeds came from <c>seeds:</c>.
+    /// </summary>
+    public string? SeedParameter { get; init; }
+    /// <summary>
+    /// Parameters that came from W&amp;B nested <c>parameters:</c> (flat key → the names along the nesting), so a command
+    /// passes <c>--optimizer={'lr': 0.001}</c> as W&amp;B does; a key written with dots is a flat name and is not here.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> NestedParameters { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary>Where each part was written, for problems found after loading (see <see cref="ProblemAt"/>).</summary>
+    public SpecPositions Positions { get; init; } = SpecPositions.None;
+    /// <summary>Things the loader decided that the user should know (a W&amp;B name turned into a folder name, …); not problems.</summary>
+    public IReadOnlyList<SpecDiagnostic> Notes { get; init; } = [];
+
+    /// <summary>A problem about the part of the spec at <paramref name="path"/>, placed where it was written.</summary>
+    /// <param name="runParams">The run the problem was found in: a swept parameter is placed at that run's value.</param>
+    /// <param name="aboutKey">The problem is the key itself (unknown, misspelt): placed at the key, not its value.</param>
+    public SpecDiagnostic ProblemAt(string path, string message, IReadOnlyDictionary<string, JsonNode?>? runParams = null, bool aboutKey = false)
+    {
+        var place = Positions.Locate(path, runParams, aboutKey);
+        return new SpecDiagnostic(SourcePath, place.Line, place.Column, message);
+    }
 }

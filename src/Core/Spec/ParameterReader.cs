@@ -12,10 +12,12 @@ internal sealed record AxisDraft(IReadOnlyList<SpecScalar> Keys, IReadOnlyList<I
 }
 
 /// <summary>Reads <c>parameters</c> (already flattened to dotted keys) and <c>zip</c> into axes and fixed values.</summary>
-internal sealed class ParameterReader(NodeReader reader, bool random)
+/// <param name="flatNames">
+/// A command spec: parameter keys are the program's argument names (W&amp;B's), not paths into a stage configuration,
+/// so a fixed <c>data</c> beside a swept <c>data.augment</c> is two arguments, not a key inside another.
+/// </param>
+internal sealed class ParameterReader(NodeReader reader, bool random, bool flatNames = false)
 {
-    private static readonly string[] DefinitionKeys = ["values", "value", "distribution", "min", "max", "probabilities"];
-
     public List<AxisDraft> Axes { get; } = [];
     public List<(SpecScalar Key, ValueAt Value)> Fixed { get; } = [];
 
@@ -92,7 +94,7 @@ internal sealed class ParameterReader(NodeReader reader, bool random)
             }
         }
         var keys = seen.Keys.Order(StringComparer.Ordinal).ToList();
-        for (var i = 0; i + 1 < keys.Count; i++)
+        for (var i = 0; i + 1 < keys.Count && !flatNames; i++)
         {
             if (keys[i + 1].StartsWith(keys[i] + ".", StringComparison.Ordinal))
             {
@@ -109,7 +111,7 @@ internal sealed class ParameterReader(NodeReader reader, bool random)
             reader.Diags.Add(node, $"parameter '{name}' must be a mapping such as {{values: [1, 2]}} (an axis) or {{value: 1}} (fixed)");
             return;
         }
-        reader.CheckKeys(def, DefinitionKeys, $"parameter '{name}'");
+        reader.CheckKeys(def, DistributionKinds.DefinitionKeys, $"parameter '{name}'");
         var value = def.Get("value");
         var valuesNode = def.Get("values");
         if (value is not null && valuesNode is not null)
@@ -117,69 +119,92 @@ internal sealed class ParameterReader(NodeReader reader, bool random)
             reader.Diags.Add(key, $"parameter '{name}' has both 'value:' and 'values:'; keep 'values:' to sweep it or 'value:' to fix it");
             return;
         }
+        var distributions = new DistributionReader(reader);
+        if (distributions.KindOf(key, def) is not { } kind)
+        {
+            return;
+        }
+        if (kind.Name == "constant")
+        {
+            // W&B's {distribution: constant, value: x} is the same as {value: x}: fixed in every run.
+            if (value is null)
+            {
+                reader.Diags.Add(key, $"parameter '{name}' with distribution 'constant' needs 'value:'; e.g. {name}: {{value: 1}}");
+            }
+            else if (def.Entries.FirstOrDefault(e => e.Key.Value is not ("value" or "distribution")).Key is { } stray)
+            {
+                reader.Diags.Add(stray, $"'{stray.Value}:' does not apply to a fixed parameter ('{name}' has 'value:'); drop it, or use values: to sweep");
+            }
+            else
+            {
+                Fixed.Add((key, new ValueAt(reader.Json(value), value)));
+            }
+            return;
+        }
         if (value is not null)
         {
-            Fixed.Add((key, new ValueAt(reader.Json(value), value)));
+            reader.Diags.Add(def.KeyNode("value")!, $"parameter '{name}' with distribution '{kind.Name}' takes {string.Join(", ", kind.Keys)}, not 'value:'; drop one of them");
             return;
         }
         List<ValueAt>? values = null;
         if (valuesNode is not null)
         {
-            var seq = reader.Sequence(valuesNode, $"{name}.values", "values: [1, 2]");
-            if (seq is { Items.Count: 0 } || (seq is null && valuesNode is SpecScalar { IsNull: true }))
-            {
-                reader.Diags.Add(valuesNode, $"parameter '{name}' has an empty 'values:' list; give at least one value, e.g. values: [1, 2]");
-                return;
-            }
-            values = seq?.Items.Select(i => new ValueAt(reader.Json(i), i)).ToList();
+            values = ReadValues(name, valuesNode);
             if (values is null)
             {
                 return;
             }
-            for (var i = 1; i < values.Count; i++)
-            {
-                if (values.Take(i).FirstOrDefault(v => JsonValues.Equal(v.Value, values[i].Value)) is { } first)
-                {
-                    reader.Diags.Add(values[i].Node, $"parameter '{name}' lists {JsonValues.Show(values[i])} twice (first at line {first.Node.Line}, column {first.Node.Column}); remove the repeat");
-                }
-            }
         }
-        var rows = values?.Select(v => (IReadOnlyList<ValueAt>)[v]).ToList() ?? [];
-        if (random)
+        if (!random && !kind.InGrid)
         {
-            if (new DistributionReader(reader).Read(key, def, values) is { } distribution)
-            {
-                Axes.Add(new AxisDraft([key], rows, distribution));
-            }
+            var at = def.Get("distribution") ?? (SpecNode?)def.KeyNode("probabilities") ?? def.KeyNode("min") ?? key;
+            var why = def.Get("distribution") is null && kind.Name != "categorical" ? $" (inferred from min/max)" : "";
+            reader.Diags.Add(at, $"parameter '{name}': {(kind.Name == "categorical" ? "'probabilities:'" : $"distribution '{kind.Name}'{why}")} needs method: random; a grid sweeps values:, value:, or whole-number min/max (int_uniform) and q_uniform ranges");
             return;
         }
-        if (CheckGridDefinition(key, def) && values is null)
+        if (!random && def.KeyNode("probabilities") is { } probabilities)
         {
-            reader.Diags.Add(key, $"parameter '{name}' needs 'values:' (a list to sweep) or 'value:' (fixed); e.g. {name}: {{values: [1, 2]}}");
+            reader.Diags.Add(probabilities, $"'probabilities:' of parameter '{name}' needs method: random; a grid runs every value");
+            return;
         }
-        if (values is not null)
+        if (distributions.Read(key, def, kind, values) is not { } distribution)
         {
-            Axes.Add(new AxisDraft([key], rows, null));
+            return;
+        }
+        if (random)
+        {
+            var rows = values?.Select(v => (IReadOnlyList<ValueAt>)[v]).ToList() ?? [];
+            Axes.Add(new AxisDraft([key], rows, distribution));
+            return;
+        }
+        // A grid enumerates int_uniform and q_uniform ranges into values, as W&B's grid search does.
+        var grid = values ?? GridRanges.Enumerate(key, def, distribution, reader.Diags);
+        if (grid is not null)
+        {
+            Axes.Add(new AxisDraft([key], [.. grid.Select(v => (IReadOnlyList<ValueAt>)[v])], null));
         }
     }
 
-    private bool CheckGridDefinition(SpecScalar key, SpecMapping def)
+    private List<ValueAt>? ReadValues(string name, SpecNode valuesNode)
     {
-        var ok = true;
-        foreach (var k in new[] { "min", "max", "probabilities" })
+        var seq = reader.Sequence(valuesNode, $"{name}.values", "values: [1, 2]");
+        if (seq is { Items.Count: 0 } || (seq is null && valuesNode is SpecScalar { IsNull: true }))
         {
-            if (def.KeyNode(k) is { } node)
+            reader.Diags.Add(valuesNode, $"parameter '{name}' has an empty 'values:' list; give at least one value, e.g. values: [1, 2]");
+            return null;
+        }
+        var values = seq?.Items.Select(i => new ValueAt(reader.Json(i), i)).ToList();
+        if (values is null)
+        {
+            return null;
+        }
+        for (var i = 1; i < values.Count; i++)
+        {
+            if (values.Take(i).FirstOrDefault(v => JsonValues.Equal(v.Value, values[i].Value)) is { } first)
             {
-                reader.Diags.Add(node, $"'{k}:' of parameter '{key.Value}' needs method: random; a grid sweeps a 'values:' list");
-                ok = false;
+                reader.Diags.Add(values[i].Node, $"parameter '{name}' lists {JsonValues.Show(values[i])} twice (first at line {first.Node.Line}, column {first.Node.Column}); remove the repeat");
             }
         }
-        var kind = reader.Choice(def.Get("distribution"), "distribution", DistributionReader.Kinds);
-        if (kind is not null and not "categorical")
-        {
-            reader.Diags.Add(def.Get("distribution")!, $"distribution '{kind}' of parameter '{key.Value}' needs method: random; a grid sweeps a 'values:' list");
-            ok = false;
-        }
-        return ok;
+        return values;
     }
 }

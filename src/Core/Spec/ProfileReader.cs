@@ -3,6 +3,9 @@ namespace Ablations.Core.Spec;
 /// <summary>Checks every profile under <c>profiles:</c> and merges the chosen one over the root document.</summary>
 internal sealed class ProfileReader(NodeReader r)
 {
+    /// <summary>Every profile the file defines, in file order (filled by <see cref="Apply"/>).</summary>
+    public List<string> Names { get; } = [];
+
     public SpecMapping Apply(SpecMapping root, string? profile)
     {
         var profilesNode = root.Get("profiles");
@@ -17,6 +20,7 @@ internal sealed class ProfileReader(NodeReader r)
                     var normalized = SpecDocument.Normalize(body, r.Diags);
                     r.CheckKeys(normalized, profileKeys, $"profile '{key.Value}'");
                     profiles[key.Value] = normalized;
+                    Names.Add(key.Value);
                 }
             }
         }

@@ -1,33 +1,27 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace Ablations.Core.Spec;
 
 /// <summary>Reads a parsed, normalised YAML tree into an <see cref="ExperimentSpec"/>, reporting every problem.</summary>
-internal sealed partial class SpecBuilder(DiagnosticBag diags)
+internal sealed class SpecBuilder(DiagnosticBag diags)
 {
     public static readonly string[] RootKeys =
     [
         "name", "description", "pipeline", "method", "metric", "seeds", "run_cap", "design", "baseline", "stages",
         "variants", "parameters", "zip", "include", "exclude", "profiles", "resources", "program", "command",
-        "command_options", "entity", "project", "early_terminate",
+        "command_options", "entity", "project", "early_terminate", "apiVersion", "kind", "controller",
     ];
 
-    private static readonly string[] MetricKeys = ["name", "goal", "target"];
-
     private readonly NodeReader _r = new(diags);
+    private readonly List<SpecDiagnostic> _notes = [];
 
-    [GeneratedRegex("^[a-z0-9_-]+$")]
-    private static partial Regex NamePattern();
-
-    [GeneratedRegex("[^a-z0-9_-]+")]
-    private static partial Regex NotNameChars();
-
-    public ExperimentSpec? Build(SpecMapping raw, string path, string text, string? profile)
+    /// <param name="runCapOverride">--run-cap: replaces the file's run_cap (and lets a random W&amp;B sweep without one run).</param>
+    public ExperimentSpec? Build(SpecMapping raw, string path, string text, string? profile, int? runCapOverride = null)
     {
         var root = SpecDocument.Normalize(raw, diags);
         _r.CheckKeys(root, RootKeys, "the top level");
-        root = new ProfileReader(_r).Apply(root, profile);
+        var profiles = new ProfileReader(_r);
+        root = profiles.Apply(root, profile);
 
         var isCommand = root.Get("program") is not null || root.Get("command") is not null;
         var pipeline = _r.Choice(root.Get("pipeline"), "pipeline", ["reinforced", "command"]) ?? (isCommand ? "command" : "reinforced");
@@ -35,20 +29,25 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
         {
             diags.Add(p, "pipeline 'reinforced' does not run 'program:'/'command:'; use pipeline: command or drop them");
         }
-        var name = ReadName(root.Get("name"), path, pipeline == "command");
+        var top = new TopLevelReader(_r, _notes);
+        var name = top.ReadName(root.Get("name"), path, pipeline == "command");
         var description = _r.String(root.Get("description"), "description", "description: KD vs no-KD");
-        var method = _r.Choice(root.Get("method"), "method", ["grid", "random"]) == "random" ? SweepMethod.Random : SweepMethod.Grid;
+        var methodName = _r.Choice(root.Get("method"), "method", ["grid", "random", "bayes"]);
+        WandbKeys.RefuseUnsupported(root, methodName, diags);
+        // bayes is refused above; its parameters are read as random search's, so it is refused in one line, not buried.
+        var method = methodName is "random" or "bayes" ? SweepMethod.Random : SweepMethod.Grid;
         var design = _r.Choice(root.Get("design"), "design", ["full", "one_at_a_time"]) == "one_at_a_time" ? DesignKind.OneAtATime : DesignKind.Full;
-        var metric = ReadMetric(root.Get("metric"));
-        var seeds = ReadSeeds(root.Get("seeds"));
-        var runCap = ReadRunCap(root.Get("run_cap"));
+        var metric = top.ReadMetric(root.Get("metric"));
+        var seeds = top.ReadSeeds(root.Get("seeds"));
+        var fileRunCap = top.ReadRunCap(root.Get("run_cap"));
+        var runCap = runCapOverride ?? fileRunCap;
         var sections = new ConfigSectionReader(_r);
         var stages = sections.ReadStages(root.Get("stages"));
         var variants = sections.ReadVariants(root.Get("variants"));
         var resources = sections.ReadResources(root.Get("resources"));
-        var command = pipeline == "command" ? new CommandReader(_r).Read(root.Get("program"), root.Get("command"), root.Get("command_options"), root.Get("pipeline") ?? root) : null;
+        var command = pipeline == "command" ? new CommandReader(_r, _notes).Read(root.Get("program"), root.Get("command"), root.Get("command_options"), root.Get("pipeline") ?? root) : null;
 
-        var parameters = new ParameterReader(_r, method == SweepMethod.Random);
+        var parameters = new ParameterReader(_r, method == SweepMethod.Random, flatNames: pipeline == "command");
         if (_r.Mapping(root.Get("parameters"), "parameters", "parameters: {student.lambda: {values: [0.5, 1.0]}}") is { } paramMap)
         {
             parameters.ReadParameters(paramMap);
@@ -58,6 +57,8 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
             parameters.ReadZip(zip);
         }
         parameters.Finish();
+        var seedParameter = pipeline == "command" ? WandbKeys.SeedsFromParameter(parameters, root, _notes, path) : null;
+        seeds = seedParameter ?? seeds;
 
         var assignments = new AssignmentReader(_r, parameters.Axes, parameters.Fixed);
         var baseline = root.Get("baseline") is { } baselineNode and not SpecScalar { IsNull: true } ? assignments.Read(baselineNode, "baseline") : null;
@@ -75,7 +76,7 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
         var checks = new SpecChecks(diags, root, parameters, variants, stages);
         checks.VariantReferencesAreDefined(baseline, include, exclude, root.Get("stages"));
         checks.ParameterPathsFitStages();
-        checks.MethodAndDesign(method, design, runCap, baseline is not null, include.Count);
+        checks.MethodAndDesign(method, design, runCap, baseline is not null, include.Count, methodName == "bayes");
         if (method == SweepMethod.Grid)
         {
             checks.GridSize(design, seeds.Count, runCap, include.Count, exclude.Count);
@@ -107,102 +108,17 @@ internal sealed partial class SpecBuilder(DiagnosticBag diags)
             Resources = resources,
             Command = command,
             Profile = profile,
+            ProfileNames = profiles.Names,
+            SeedParameter = seedParameter is null ? null : "seed",
+            NestedParameters = parameters.Axes.SelectMany(a => a.Keys).Concat(parameters.Fixed.Select(f => f.Key))
+                .Where(k => k.NestedPath is not null).ToDictionary(k => k.Value, k => k.NestedPath!, StringComparer.Ordinal),
+            Positions = SpecPositionIndex.Build(root, parameters),
+            Notes = [.. _notes],
         };
     }
 
     private static IReadOnlyDictionary<string, JsonNode?> ToDictionary(IEnumerable<(SpecScalar Key, ValueAt Value)> entries) =>
         entries.ToDictionary(e => e.Key.Value, e => e.Value.Value, StringComparer.Ordinal);
-
-    private string? ReadName(SpecNode? node, string path, bool isCommand)
-    {
-        var name = _r.String(node, "name", "name: kd-temperature");
-        if (name is null && node is not (null or SpecScalar { IsNull: true }))
-        {
-            return null;
-        }
-        if (name is null)
-        {
-            if (isCommand)
-            {
-                var stem = NotNameChars().Replace(Path.GetFileNameWithoutExtension(path).ToLowerInvariant(), "-").Trim('-');
-                return stem.Length > 0 ? stem : "sweep";
-            }
-            diags.Add(1, 1, "missing 'name:'; add e.g. name: kd-temperature (lower-case letters, digits, '-' and '_')");
-            return null;
-        }
-        if (name is not null && !NamePattern().IsMatch(name))
-        {
-            var slug = NotNameChars().Replace(name.ToLowerInvariant(), "-").Trim('-');
-            diags.Add(node!, $"name '{name}' may only hold lower-case letters, digits, '-' and '_'; e.g. name: {(slug.Length > 0 ? slug : "my-ablation")}");
-        }
-        return name;
-    }
-
-    private MetricSpec? ReadMetric(SpecNode? node)
-    {
-        if (_r.Mapping(node, "metric", "metric: {name: zeroshot_avg, goal: maximize}") is not { } map)
-        {
-            return null;
-        }
-        _r.CheckKeys(map, MetricKeys, "metric");
-        var name = _r.String(map.Get("name"), "metric.name", "name: zeroshot_avg");
-        if (name is null)
-        {
-            diags.Add(map, "metric needs 'name:'; e.g. metric: {name: zeroshot_avg, goal: maximize}");
-            return null;
-        }
-        var goal = _r.Choice(map.Get("goal"), "goal", ["maximize", "minimize"]);
-        return new MetricSpec(name, goal == "maximize" ? MetricGoal.Maximize : MetricGoal.Minimize);
-    }
-
-    private IReadOnlyList<long> ReadSeeds(SpecNode? node)
-    {
-        if (node is SpecScalar { IsNull: false } single)
-        {
-            return _r.Integer(single, "seeds", "seeds: [1, 2, 3]") is { } s ? [s] : [0];
-        }
-        if (_r.Sequence(node, "seeds", "seeds: [1, 2, 3]") is not { } seq)
-        {
-            return [0];
-        }
-        if (seq.Items.Count == 0)
-        {
-            diags.Add(seq, "'seeds' is empty; give at least one seed, e.g. seeds: [0]");
-            return [0];
-        }
-        var seeds = new List<long>();
-        foreach (var item in seq.Items)
-        {
-            if (item is SpecScalar { IsNull: true })
-            {
-                diags.Add(item, "a seed is empty; give a whole number, e.g. seeds: [1, 2, 3]");
-            }
-            else if (_r.Integer(item, "seeds", "seeds: [1, 2, 3]") is { } seed)
-            {
-                if (seeds.Contains(seed))
-                {
-                    diags.Add(item, $"seed {seed} is listed twice; replicates need distinct seeds");
-                }
-                seeds.Add(seed);
-            }
-        }
-        return seeds.Count > 0 ? seeds : [0];
-    }
-
-    private int? ReadRunCap(SpecNode? node)
-    {
-        var cap = _r.Integer(node, "run_cap", "run_cap: 100");
-        if (cap is null)
-        {
-            return null;
-        }
-        if (cap is < 1 or > int.MaxValue)
-        {
-            diags.Add(node!, $"run_cap must be a positive whole number (got {cap}); e.g. run_cap: 100");
-            return null;
-        }
-        return (int)cap;
-    }
 
     private List<List<(SpecScalar Key, ValueAt Value)>> ReadAssignmentList(SpecNode? node, string what, AssignmentReader reader)
     {

@@ -57,15 +57,17 @@ internal sealed class SpecChecks(
         }
     }
 
-    public void MethodAndDesign(SweepMethod method, DesignKind design, int? runCap, bool hasBaseline, int includeCount)
+    /// <param name="bayes">method: bayes, already refused in one line: nothing more is said about it.</param>
+    public void MethodAndDesign(SweepMethod method, DesignKind design, int? runCap, bool hasBaseline, int includeCount, bool bayes = false)
     {
         var methodNode = root.Get("method");
         var designNode = root.Get("design");
-        if (method == SweepMethod.Random)
+        if (method == SweepMethod.Random && !bayes)
         {
+            // W&B samples a random sweep until it is stopped; here the plan is fixed first, so it needs a count.
             if (runCap is null && root.Get("run_cap") is null or SpecScalar { IsNull: true })
             {
-                diags.Add(methodNode!, "method: random needs 'run_cap:' (how many cells to sample); e.g. run_cap: 20");
+                diags.Add(methodNode!, "method: random needs 'run_cap:' (how many cells to sample); add e.g. run_cap: 20, or pass --run-cap N to plan, run or submit");
             }
             if (design == DesignKind.OneAtATime)
             {

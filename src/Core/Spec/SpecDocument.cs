@@ -68,11 +68,11 @@ internal static class SpecDocument
     public static SpecMapping FlattenParameters(SpecMapping parameters, string prefix, DiagnosticBag diags)
     {
         var result = new SpecMapping(parameters.Line, parameters.Column);
-        Flatten(parameters, prefix, result, diags);
+        Flatten(parameters, prefix, [], result, diags);
         return result;
     }
 
-    private static void Flatten(SpecMapping parameters, string prefix, SpecMapping into, DiagnosticBag diags)
+    private static void Flatten(SpecMapping parameters, string prefix, IReadOnlyList<string> nesting, SpecMapping into, DiagnosticBag diags)
     {
         foreach (var (key, def) in parameters.Entries)
         {
@@ -91,7 +91,7 @@ internal static class SpecDocument
                 }
                 if (nested is SpecMapping nestedMap)
                 {
-                    Flatten(nestedMap, full + ".", into, diags);
+                    Flatten(nestedMap, full + ".", [.. nesting, key.Value], into, diags);
                 }
                 else
                 {
@@ -99,7 +99,7 @@ internal static class SpecDocument
                 }
                 continue;
             }
-            var flatKey = new SpecScalar(key.Line, key.Column, full, true, null);
+            var flatKey = new SpecScalar(key.Line, key.Column, full, true, null) { NestedPath = nesting.Count > 0 ? [.. nesting, key.Value] : null };
             var first = into.KeyNode(full);
             if (first is not null)
             {

@@ -17,4 +17,6 @@ internal static class SpecLimits
     public const int MaxRunsWithoutCap = 10_000;
     /// <summary>Cells a grid may enumerate at all, even with run_cap.</summary>
     public const long MaxGridCells = 1_000_000;
+    /// <summary>Values a grid may enumerate from one int_uniform or q_uniform range.</summary>
+    public const int MaxGridRangeValues = 100_000;
 }

@@ -15,7 +15,8 @@ public static class SpecLoader
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads and parses a file; a missing, oversized or non-UTF-8 file is a diagnostic.</summary>
-    public static SpecLoadResult Load(string path, string? profile = null)
+    /// <param name="runCap">--run-cap: replaces the file's run_cap (a random W&amp;B sweep without one needs it).</param>
+    public static SpecLoadResult Load(string path, string? profile = null, int? runCap = null)
     {
         byte[] bytes;
         try
@@ -45,11 +46,11 @@ public static class SpecLoader
         {
             return Fail(path, 1, 1, $"the file is not UTF-8 text (invalid byte at offset {e.Index}); save it as UTF-8");
         }
-        return Parse(text, path, profile);
+        return Parse(text, path, profile, runCap);
     }
 
     /// <summary>Parses spec text; <paramref name="path"/> names the source in messages and its stem is a W&amp;B sweep's default name.</summary>
-    public static SpecLoadResult Parse(string text, string path, string? profile = null)
+    public static SpecLoadResult Parse(string text, string path, string? profile = null, int? runCap = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(path);
@@ -70,7 +71,7 @@ public static class SpecLoader
         {
             return new SpecLoadResult(null, diags.Sorted());
         }
-        var spec = new SpecBuilder(diags).Build(root, path, text, profile);
+        var spec = new SpecBuilder(diags).Build(root, path, text, profile, runCap);
         return diags.Count > 0 || spec is null ? new SpecLoadResult(null, diags.Sorted()) : new SpecLoadResult(spec, []);
     }
 

@@ -19,6 +19,8 @@ internal sealed class SpecScalar(int line, int column, string value, bool isPlai
     /// <summary>Unquoted: typed by the YAML 1.2 core schema. Quoted or block scalars are always strings.</summary>
     public bool IsPlain { get; } = isPlain;
     public string? Tag { get; } = tag;
+    /// <summary>A parameter key flattened from W&amp;B nested <c>parameters:</c>: the names along the nesting.</summary>
+    public IReadOnlyList<string>? NestedPath { get; init; }
     public override string KindName => "a scalar";
 
     public bool IsNull => IsPlain && Tag is null && Value is "" or "~" or "null" or "Null" or "NULL";

@@ -11,19 +11,36 @@ internal sealed class ConfigReader
 {
     private readonly JsonObject _obj;
     private readonly string _path;
-    private readonly List<string> _errors;
+    private readonly List<ConfigProblem> _errors;
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private string? _defaultsPath;
+    private IReadOnlySet<string>? _ownKeys;
 
-    public ConfigReader(JsonObject? obj, string path, List<string> errors)
+    public ConfigReader(JsonObject? obj, string path, List<ConfigProblem> errors)
     {
         _obj = obj ?? new JsonObject();
         _path = path;
         _errors = errors;
     }
 
-    public List<string> Errors => _errors;
+    public List<ConfigProblem> Errors => _errors;
 
-    public string PathOf(string key) => _path.Length == 0 ? key : $"{_path}.{key}";
+    /// <summary>
+    /// For a configuration merged from defaults and an overlay (a teacher variant over stages.teacher): keys the
+    /// overlay does not set are named under <paramref name="defaultsPath"/>, where the user wrote them.
+    /// </summary>
+    public ConfigReader WithDefaults(string defaultsPath, IEnumerable<string> ownKeys)
+    {
+        _defaultsPath = defaultsPath;
+        _ownKeys = ownKeys.ToHashSet(StringComparer.Ordinal);
+        return this;
+    }
+
+    public string PathOf(string key)
+    {
+        var path = _defaultsPath is not null && _ownKeys is not null && !_ownKeys.Contains(key) ? _defaultsPath : _path;
+        return path.Length == 0 ? key : $"{path}.{key}";
+    }
 
     public bool Has(string key)
     {
@@ -37,7 +54,10 @@ internal sealed class ConfigReader
         return _obj.TryGetPropertyValue(key, out var v) ? v : null;
     }
 
-    public void Error(string key, string message) => _errors.Add($"{PathOf(key)}: {message}");
+    public void Error(string key, string message) => _errors.Add(new ConfigProblem(PathOf(key), message));
+
+    /// <summary>A problem of this section as a whole (e.g. rates that must sum to at most 1).</summary>
+    public void Error(string message) => _errors.Add(new ConfigProblem(_path, message));
 
     public double Double(string key, double fallback, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
     {
@@ -135,7 +155,7 @@ internal sealed class ConfigReader
     {
         foreach (var (key, _) in _obj)
             if (!_known.Contains(key))
-                Error(key, $"unknown key{Suggest(key, _known)}; known keys are {string.Join(", ", _known.Order(StringComparer.Ordinal))}");
+                _errors.Add(new ConfigProblem(PathOf(key), $"unknown key{Suggest(key, _known)}; known keys are {string.Join(", ", _known.Order(StringComparer.Ordinal))}", AboutKey: true));
     }
 
     public static string Suggest(string given, IEnumerable<string> candidates)

@@ -17,7 +17,7 @@ public sealed record NoiseRates(
         var rates = new NoiseRates(
             r.Double("partial", d.Partial, 0, 1), r.Double("wrong_attribute", d.WrongAttribute, 0, 1),
             r.Double("generic", d.Generic, 0, 1), r.Double("unrelated", d.Unrelated, 0, 1), r.Double("spam", d.Spam, 0, 1));
-        if (rates.Total > 1) r.Errors.Add($"{r.PathOf("")}: noise rates sum to {rates.Total:0.###} > 1");
+        if (rates.Total > 1) r.Error($"noise rates sum to {rates.Total:0.###} > 1");
         r.RejectUnknown();
         return rates;
     }

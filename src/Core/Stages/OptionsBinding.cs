@@ -7,7 +7,7 @@ public static class OptionsBinding
 {
     public static T BindOrThrow<T>(JsonObject? config, Func<ConfigReaderHandle, T> bind)
     {
-        var errors = new List<string>();
+        var errors = new List<ConfigProblem>();
         var reader = new ConfigReader(config, "", errors);
         var result = bind(new ConfigReaderHandle(reader));
         reader.RejectUnknown();

@@ -2,10 +2,13 @@ namespace Ablations.Core.Stages;
 
 /// <summary>
 /// A stage configuration that cannot work, with every problem found (not just the first). Thrown at plan
-/// time by the pipeline and by executors binding their options; each message starts with the key path.
+/// time by the pipeline and by executors binding their options; each problem names its key path.
 /// </summary>
-public sealed class StageConfigException(IReadOnlyList<string> errors)
-    : Exception(string.Join(Environment.NewLine, errors))
+public sealed class StageConfigException(IReadOnlyList<ConfigProblem> problems)
+    : Exception(string.Join(Environment.NewLine, problems))
 {
-    public IReadOnlyList<string> Errors { get; } = errors;
+    public IReadOnlyList<ConfigProblem> Problems { get; } = problems;
+
+    /// <summary>Each problem as "path: message".</summary>
+    public IReadOnlyList<string> Errors => [.. Problems.Select(p => p.ToString())];
 }

@@ -18,7 +18,7 @@ public static class Cli
         {
             c.SetApplicationName("ablate");
             c.PropagateExceptions();
-            c.AddCommand<ValidateCommand>("validate").WithDescription("Check a spec; every problem as file:line:col (exit 2 on any).");
+            c.AddCommand<ValidateCommand>("validate").WithDescription("Check spec files; every problem as file:line:col (exit 2 on any).");
             c.AddCommand<PlanCommand>("plan").WithDescription("Show cells, runs, unique and reused stages.");
             c.AddCommand<SubmitCommand>("submit").WithDescription("Store the experiment and enqueue its ready stages.");
             c.AddCommand<RunCommand>("run").WithDescription("Submit, run a local runner with live progress, then write the report.");

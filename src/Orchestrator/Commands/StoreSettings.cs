@@ -1,4 +1,5 @@
 using Ablations.Core.Store;
+using Spectre.Console;
 using Spectre.Console.Cli;
 using System.ComponentModel;
 
@@ -18,26 +19,41 @@ public class StoreSettings : CommandSettings
     public Workspace Workspace() => Core.Store.Workspace.Create(Root, Db);
 }
 
-/// <summary>Settings of commands that take a spec file.</summary>
-public class SpecSettings : StoreSettings
+/// <summary>Options of commands that read spec files: the profile to apply and a run cap to use instead of the file's.</summary>
+public class SpecOptions : StoreSettings
+{
+    [CommandOption("--profile <NAME>")]
+    [Description("Apply a profile of the spec, e.g. smoke.")]
+    public string? Profile { get; init; }
+
+    [CommandOption("--run-cap <N>")]
+    [Description("Plan only N cells (random search: sample N cells), instead of the file's run_cap; a W&B random sweep without run_cap needs it.")]
+    public int? RunCap { get; init; }
+
+    public override ValidationResult Validate() =>
+        RunCap is < 1 ? ValidationResult.Error($"--run-cap {RunCap}: give the number of cells to plan, 1 or more") : base.Validate();
+
+    /// <summary>The validated plan of <paramref name="file"/>, or null after printing every problem to stderr; notes go to stderr either way.</summary>
+    public Core.Planning.StagePlan? LoadPlan(string file)
+    {
+        var outcome = Scheduling.SpecPlanning.Load(file, Profile, RunCap);
+        foreach (var n in outcome.Notes) Console.Error.WriteLine(n);
+        if (outcome.Ok) return outcome.Plan;
+        foreach (var p in outcome.Problems) Console.Error.WriteLine(p);
+        Console.Error.WriteLine($"{outcome.Problems.Count} problem(s) in {file}");
+        return null;
+    }
+}
+
+/// <summary>Settings of commands that take one spec file.</summary>
+public class SpecSettings : SpecOptions
 {
     [CommandArgument(0, "<FILE>")]
     [Description("The experiment spec (YAML).")]
     public string File { get; init; } = "";
 
-    [CommandOption("--profile <NAME>")]
-    [Description("Apply a profile of the spec, e.g. smoke.")]
-    public string? Profile { get; init; }
-
     /// <summary>The validated plan of <see cref="File"/>, or null after printing every problem to stderr.</summary>
-    public Core.Planning.StagePlan? LoadPlan()
-    {
-        var outcome = Scheduling.SpecPlanning.Load(File, Profile);
-        if (outcome.Ok) return outcome.Plan;
-        foreach (var p in outcome.Problems) Console.Error.WriteLine(p);
-        Console.Error.WriteLine($"{outcome.Problems.Count} problem(s) in {File}");
-        return null;
-    }
+    public Core.Planning.StagePlan? LoadPlan() => LoadPlan(File);
 }
 
 /// <summary>Settings of commands that name a stored experiment.</summary>

@@ -1,28 +1,22 @@
 using Ablations.Core.Planning;
-using Ablations.Core.Spec;
 
 namespace Ablations.Orchestrator.Scheduling;
 
 /// <summary>Spec file → validated spec → plan, with every problem as one printable line. Nothing runs before this passes.</summary>
 public static class SpecPlanning
 {
-    public sealed record Outcome(StagePlan? Plan, IReadOnlyList<string> Problems)
+    /// <param name="Problems">Each as file:line:col: message.</param>
+    /// <param name="Notes">Each as file:line:col: note: message (the spec is fine; the loader decided something).</param>
+    public sealed record Outcome(StagePlan? Plan, IReadOnlyList<string> Problems, IReadOnlyList<string> Notes)
     {
         public bool Ok => Plan is not null;
     }
 
-    public static Outcome Load(string path, string? profile)
+    public static Outcome Load(string path, string? profile, int? runCap = null)
     {
-        var loaded = SpecLoader.Load(path, profile);
-        if (!loaded.Ok) return new Outcome(null, loaded.Diagnostics.Select(d => d.ToString()).ToList());
-        try
-        {
-            return new Outcome(Planner.Plan(loaded.Spec!), []);
-        }
-        catch (PlanningException e)
-        {
-            // A problem that already names its place (file:line:col, as a missing code file does) is printed as is.
-            return new Outcome(null, e.Problems.Select(p => p.StartsWith(loaded.Spec!.SourcePath + ":", StringComparison.Ordinal) ? p : $"{path}: {p}").ToList());
-        }
+        var loaded = PlanLoader.Load(path, profile, runCap);
+        return new Outcome(loaded.Ok ? loaded.Plan : null,
+            [.. loaded.Problems.Select(p => p.ToString())],
+            [.. loaded.Notes.Select(n => $"{n.File}:{n.Line}:{n.Column}: note: {n.Message}")]);
     }
 }

@@ -8,8 +8,8 @@ namespace Ablations.Runner.Stages;
 
 /// <summary>
 /// Runs an external trainer once per run. The argv template takes W&amp;B's macros (${env}, ${interpreter},
-/// ${program}, ${args}, ${args_no_hyphens}, ${args_json_file}) and ours (${seed}, ${param.KEY}, ${metrics_file},
-/// ${output_dir}). Output goes to command.log; metrics are JSON lines written to $ABLATIONS_METRICS_FILE (or
+/// ${program}, ${args} and its other forms, ${args_json}, ${args_json_file}, ${envvar:NAME}; see
+/// <see cref="CommandTemplate"/>) and ours (${seed}, ${param.KEY}, ${metrics_file}, ${output_dir}). Output goes to command.log; metrics are JSON lines written to $ABLATIONS_METRICS_FILE (or
 /// printed on stdout): {"name": "loss", "step": 10, "value": 0.5}, a final {"name": "acc", "value": 0.9}, or
 /// W&amp;B-style {"loss": 0.5, "_step": 10}.
 /// </summary>
@@ -24,11 +24,16 @@ internal sealed class CommandStage : IStageExecutor
         var seed = config["seed"]?.GetValue<long>() ?? 0;
         var workDir = config["working_dir"]?.GetValue<string>() ?? Environment.CurrentDirectory;
         var metricsFile = Path.Combine(ctx.OutputDir, "metrics.jsonl");
-        var argsJson = Path.Combine(ctx.OutputDir, "params.json");
-        File.WriteAllText(argsJson, parameters.ToJsonString());
+        var paramsFile = Path.Combine(ctx.OutputDir, "params.json");
+        File.WriteAllText(paramsFile, parameters.ToJsonString());
+        // ${args_json_file} holds what ${args_json} passes (W&B's json.dumps of the arguments); params.json stays the flat parameters.
+        var (args, argsJson, paramText) = CommandTemplate.ArgsOf(config);
+        var argsJsonFile = Path.Combine(ctx.OutputDir, "args.json");
+        File.WriteAllText(argsJsonFile, argsJson);
+        var envVars = (config["envvar"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "");
         var argv = CommandTemplate.Expand(
             config["command"]!.AsArray().Select(a => a!.GetValue<string>()).ToList(),
-            new CommandTemplate.Values(config["program"]?.GetValue<string>(), parameters, seed, argsJson, metricsFile, ctx.OutputDir));
+            new CommandTemplate.Values(config["program"]?.GetValue<string>(), args, argsJson, paramText, envVars, seed, argsJsonFile, metricsFile, ctx.OutputDir));
         if (argv.Count == 0)
             throw new StageFailedException(FailureKind.InvalidConfig, "command: the command expands to nothing; give at least a program");
 
@@ -37,7 +42,7 @@ internal sealed class CommandStage : IStageExecutor
         environment["ABLATIONS_METRICS_FILE"] = metricsFile;
         environment["ABLATIONS_OUTPUT_DIR"] = ctx.OutputDir;
         environment["ABLATIONS_SEED"] = seed.ToString(CultureInfo.InvariantCulture);
-        environment["ABLATIONS_PARAMS_FILE"] = argsJson;
+        environment["ABLATIONS_PARAMS_FILE"] = paramsFile;
         var psi = ProcessGroup.StartInfo(argv, workDir, environment);
 
         var logPath = Path.Combine(ctx.OutputDir, "command.log");

@@ -3,10 +3,21 @@ using System.Text.Json.Nodes;
 
 namespace Ablations.Runner.Stages;
 
-/// <summary>Expands a W&amp;B-style argv template. ${args} splices one argument per parameter (--key=value).</summary>
+/// <summary>
+/// Expands a W&amp;B-style argv template. An entry that is exactly an args macro becomes one argument per parameter:
+/// ${args} --key=value, ${args_no_hyphens} key=value, ${args_no_equals} --key value, ${args_no_boolean_flags} --key for
+/// true (false left out), ${args_append_hydra} +key=value, ${args_override_hydra} ++key=value; ${args_json} is one
+/// argument holding them all as JSON. Inside any entry ${program}, ${args_json}, ${args_json_file}, ${seed},
+/// ${param.KEY}, ${envvar:NAME}, ${metrics_file} and ${output_dir} are replaced as text. The values are the planner's
+/// (the stage config's <c>args</c>, as W&amp;B formats them), so the program gets exactly what the stage hash covers.
+/// </summary>
 internal static class CommandTemplate
 {
-    public sealed record Values(string? Program, JsonObject Params, long Seed, string ArgsJsonFile, string MetricsFile, string OutputDir);
+    /// <param name="Args">Name, text and, for a boolean, its value; in the order they are passed.</param>
+    public sealed record Values(
+        string? Program, IReadOnlyList<(string Name, string Text, bool? Flag)> Args, string ArgsJson,
+        IReadOnlyDictionary<string, string> ParamText, IReadOnlyDictionary<string, string> EnvVars,
+        long Seed, string ArgsJsonFile, string MetricsFile, string OutputDir);
 
     public static List<string> Expand(IReadOnlyList<string> template, Values v)
     {
@@ -22,10 +33,22 @@ internal static class CommandTemplate
                     if (Interpreter(v.Program) is { } interpreter) result.Add(interpreter);
                     break;
                 case "${args}":
-                    result.AddRange(v.Params.Select(p => $"--{p.Key}={Format(p.Value)}"));
+                    result.AddRange(v.Args.Select(a => $"--{a.Name}={a.Text}"));
                     break;
                 case "${args_no_hyphens}":
-                    result.AddRange(v.Params.Select(p => $"{p.Key}={Format(p.Value)}"));
+                    result.AddRange(v.Args.Select(a => $"{a.Name}={a.Text}"));
+                    break;
+                case "${args_no_equals}":
+                    result.AddRange(v.Args.SelectMany(a => new[] { $"--{a.Name}", a.Text }));
+                    break;
+                case "${args_no_boolean_flags}":
+                    result.AddRange(v.Args.Where(a => a.Flag is not false).Select(a => a.Flag is true ? $"--{a.Name}" : $"--{a.Name}={a.Text}"));
+                    break;
+                case "${args_append_hydra}":
+                    result.AddRange(v.Args.Select(a => $"+{a.Name}={a.Text}"));
+                    break;
+                case "${args_override_hydra}":
+                    result.AddRange(v.Args.Select(a => $"++{a.Name}={a.Text}"));
                     break;
                 default:
                     result.Add(ExpandInline(token, v));
@@ -35,21 +58,39 @@ internal static class CommandTemplate
         return result;
     }
 
+    /// <summary>The planner's arguments from a command stage's config; a config planned before they were recorded falls back to its params.</summary>
+    public static (IReadOnlyList<(string Name, string Text, bool? Flag)> Args, string Json, IReadOnlyDictionary<string, string> ParamText) ArgsOf(JsonObject config)
+    {
+        var parameters = config["params"]?.AsObject() ?? new JsonObject();
+        if (config["args"] is not JsonArray args)
+        {
+            var legacy = parameters.Select(p => (p.Key, Format(p.Value), p.Value is JsonValue b && b.TryGetValue<bool>(out var f) ? f : (bool?)null)).ToList();
+            return (legacy, parameters.ToJsonString(), legacy.ToDictionary(a => a.Key, a => a.Item2));
+        }
+        var list = args.Select(a => (a!["name"]!.GetValue<string>(), a["text"]!.GetValue<string>(), a["flag"]?.GetValue<bool>())).ToList();
+        var text = (config["param_text"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "");
+        return (list, config["args_json"]?.GetValue<string>() ?? "{}", text);
+    }
+
     private static string ExpandInline(string token, Values v)
     {
+        if (!token.Contains("${", StringComparison.Ordinal)) return token;
         var text = token
             .Replace("${program}", v.Program ?? "", StringComparison.Ordinal)
             .Replace("${args_json_file}", v.ArgsJsonFile, StringComparison.Ordinal)
+            .Replace("${args_json}", v.ArgsJson, StringComparison.Ordinal)
             .Replace("${seed}", v.Seed.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("${metrics_file}", v.MetricsFile, StringComparison.Ordinal)
             .Replace("${output_dir}", v.OutputDir, StringComparison.Ordinal);
-        foreach (var (key, value) in v.Params)
-            text = text.Replace("${param." + key + "}", Format(value), StringComparison.Ordinal);
+        foreach (var (key, value) in v.ParamText)
+            text = text.Replace("${param." + key + "}", value, StringComparison.Ordinal);
+        foreach (var (name, value) in v.EnvVars)
+            text = text.Replace("${envvar:" + name + "}", value, StringComparison.Ordinal);
         return text;
     }
 
-    /// <summary>Values as a Python program reads them (W&amp;B's convention): True/False, plain numbers, JSON for lists.</summary>
-    public static string Format(JsonNode? node) => node switch
+    /// <summary>The formatting of stages planned before the planner recorded W&amp;B's: True/False, plain numbers, JSON for lists.</summary>
+    private static string Format(JsonNode? node) => node switch
     {
         null => "None",
         JsonValue b when b.TryGetValue<bool>(out var x) => x ? "True" : "False",

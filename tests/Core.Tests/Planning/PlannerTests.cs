@@ -106,6 +106,6 @@ public sealed class PlannerTests
     {
         var spec = Spec() with { Resources = new Dictionary<string, ResourceSpec> { ["teacher"] = new("GPU 0", []) } };
         var e = Assert.Throws<PlanningException>(() => Planner.Plan(spec, new TeacherStudentPipeline()));
-        Assert.Contains("resources.teacher.queue: 'GPU 0'", e.Problems.Single());
+        Assert.Contains("resources.teacher.queue: 'GPU 0'", e.Problems.Single().Message);
     }
 }

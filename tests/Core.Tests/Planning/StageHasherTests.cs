@@ -14,8 +14,9 @@ public sealed class StageHasherTests
         var hash = StageHasher.Hash("command", new JsonObject { ["seed"] = 1, ["params"] = new JsonObject { ["lr"] = 0.1 } }, NoInputs);
         Assert.Equal(64, hash.Length);
         Assert.Equal(StageHasher.Hash("command", JsonNode.Parse("""{"params":{"lr":0.1},"seed":1.0}""")!.AsObject(), NoInputs), hash);
-        // = sha256 of {"code":"1","config":{"params":{"lr":0.1},"seed":1},"inputs":{},"type":"command"}, computed outside .NET
-        Assert.Equal("b6b74d035bf1be484f3745a9e3860a03b4054ac80beeae17d627824e1b481bc5", hash);
+        // = sha256 of {"code":"2","config":{"params":{"lr":0.1},"seed":1},"inputs":{},"type":"command"}, computed outside .NET
+        // (code 2: command stages pass arguments as W&B does, see StageCodeVersions)
+        Assert.Equal("7f1ecaf9ec06fdd4c7496aaf1c31a0a94215b9ad0589c400708028721160c9c3", hash);
     }
 
     [Fact]

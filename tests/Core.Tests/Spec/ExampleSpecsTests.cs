@@ -6,7 +6,7 @@ namespace Ablations.Core.Tests.Spec;
 /// <summary>The shipped examples in experiments/examples load, and expand to the counts their comments promise.</summary>
 public class ExampleSpecsTests
 {
-    private static string Example(string file)
+    private static string Experiments()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ablations.sln")))
@@ -14,7 +14,27 @@ public class ExampleSpecsTests
             dir = dir.Parent;
         }
         Assert.NotNull(dir);
-        return Path.Combine(dir.FullName, "experiments", "examples", file);
+        return Path.Combine(dir.FullName, "experiments");
+    }
+
+    private static string Example(string file) => Path.Combine(Experiments(), "examples", file);
+
+    /// <summary>Every shipped spec plans as `ablate validate` plans it (every profile too), so none ships broken again.</summary>
+    [Fact]
+    public void PlanLoad_EverySpecUnderExperiments_HasNoProblems()
+    {
+        var files = Directory.GetFiles(Experiments(), "*.yaml", SearchOption.AllDirectories);
+        Assert.True(files.Length >= 6, $"found only {files.Length} specs under experiments/");
+        foreach (var file in files)
+        {
+            var result = PlanLoader.Load(file);
+            Assert.True(result.Ok, $"{file}:\n{string.Join("\n", result.Problems)}");
+            foreach (var profile in result.Plan!.Spec.ProfileNames)
+            {
+                var withProfile = PlanLoader.Load(file, profile);
+                Assert.True(withProfile.Ok, $"{file} --profile {profile}:\n{string.Join("\n", withProfile.Problems)}");
+            }
+        }
     }
 
     private static ExperimentSpec Load(string file, string? profile = null)

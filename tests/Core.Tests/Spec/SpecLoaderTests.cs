@@ -89,7 +89,6 @@ public class SpecLoaderFormatTests
             method: grid
             entity: my-team
             project: my-project
-            early_terminate: {type: hyperband, min_iter: 3}
             metric: {name: val_loss, goal: minimize}
             parameters:
               learning_rate: {values: [0.01, 0.001]}

@@ -255,7 +255,7 @@ public class SpecValidationTests
               d: {min: 2, max: 1}
               e: {distribution: uniform, min: 1}
             """);
-        SpecText.Has(d, 5, 21, "unknown distribution 'normal'");
+        SpecText.Has(d, 5, 29, "'min:' does not apply to distribution 'normal'", "it takes mu, sigma");
         SpecText.Has(d, 6, 46, "log_uniform_values needs min > 0");
         SpecText.Has(d, 7, 38, "must be non-negative and sum to 1");
         SpecText.Has(d, 8, 12, "min 2 is above max 1");
@@ -265,8 +265,9 @@ public class SpecValidationTests
     [Fact]
     public void Parse_RangeInGrid_NeedsRandom()
     {
-        var d = SpecText.Errors("name: x\nparameters:\n  a: {min: 0, max: 1}\n");
-        SpecText.Has(d, 3, 7, "'min:' of parameter 'a' needs method: random");
+        var d = SpecText.Errors("name: x\nparameters:\n  a: {min: 0.0, max: 1.0}\n  b: {distribution: normal}\n");
+        SpecText.Has(d, 3, 7, "parameter 'a': distribution 'uniform' (inferred from min/max) needs method: random");
+        SpecText.Has(d, 4, 21, "parameter 'b': distribution 'normal' needs method: random");
     }
 
     [Fact]

@@ -7,18 +7,24 @@ namespace Ablations.Core.Planning.Pipelines;
 
 /// <summary>
 /// One external program per run (a W&amp;B sweep moved over as is). The stage config holds the argv template,
-/// the run's parameters and seed, the environment, the SHA-256 of the program file, and that of every file the
-/// spec declares as code (command_options.code), so editing the trainer or a module it imports invalidates its
-/// cached results.
+/// the run's parameters and seed, the arguments as W&amp;B passes them (<see cref="WandbArguments"/>), the environment,
+/// the values of the ${envvar:NAME} it uses, the SHA-256 of the program file when the command runs it, and that of
+/// every file the spec declares as code (command_options.code), so editing the trainer or a module it imports
+/// invalidates its cached results.
 /// </summary>
-internal sealed class CommandPipeline : IPipeline
+internal sealed partial class CommandPipeline : IPipeline
 {
     public string Name => "command";
+
+    public IReadOnlyCollection<string> StageTypes { get; } = ["command"];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$\{envvar:([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial System.Text.RegularExpressions.Regex EnvVar();
 
     public IReadOnlyList<StageSpec> Build(ExperimentSpec spec, IReadOnlyDictionary<string, JsonNode?> runParams, JsonObject runConfig, long seed)
     {
         var command = spec.Command
-            ?? throw new PlanningException(["command: the command pipeline needs `program` or `command`; add e.g. `command: [bash, train.sh, ${args}]`"]);
+            ?? throw new PlanningException([spec.ProblemAt("command", "command: the command pipeline needs `program` or `command`; add e.g. `command: [bash, train.sh, ${args}]`")]);
         var specDir = Path.GetDirectoryName(Path.GetFullPath(spec.SourcePath)) ?? ".";
         var workDir = Path.GetFullPath(command.WorkingDirectory ?? ".", specDir);
 
@@ -28,6 +34,7 @@ internal sealed class CommandPipeline : IPipeline
         foreach (var (k, v) in command.Environment.OrderBy(p => p.Key, StringComparer.Ordinal)) env[k] = v;
         var parameters = new JsonObject();
         foreach (var (k, v) in runParams) parameters[k] = v?.DeepClone();
+        var (args, argsJson, paramText) = WandbArguments.Build(spec, runParams, seed);
 
         var config = new JsonObject
         {
@@ -38,23 +45,43 @@ internal sealed class CommandPipeline : IPipeline
             ["params"] = parameters,
             ["seed"] = seed,
             ["timeout_seconds"] = command.Timeout?.TotalSeconds,
+            ["args"] = args,
+            ["args_json"] = argsJson,
+            ["param_text"] = paramText,
         };
-        if (command.Program is { } program)
+        if (EnvVars(command) is { Count: > 0 } envVars) config["envvar"] = envVars;
+        // W&B needs program: even when the command runs something else; only a program the command runs must exist.
+        if (command.Program is { } program && command.Command.Any(a => a.Contains("${program}", StringComparison.Ordinal)))
         {
             var programPath = Path.GetFullPath(program, workDir);
             if (!File.Exists(programPath))
-                throw new PlanningException([$"program: '{program}' not found (looked for {programPath}); fix the path, relative to command_options.working_dir or the spec's folder"]);
-            config["program_sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(programPath)));
+                throw new PlanningException([spec.ProblemAt("program", $"program: '{program}' not found (looked for {programPath}); fix the path, relative to command_options.working_dir or the spec's folder")]);
+            using var stream = File.OpenRead(programPath);
+            config["program_sha256"] = Convert.ToHexStringLower(SHA256.HashData(stream));
         }
         if (command.Code is { Count: > 0 } code) config["code"] = CodeHashes(code, workDir, spec.SourcePath);
         return [new StageSpec("command", "command", config, new Dictionary<string, string>())];
+    }
+
+    /// <summary>
+    /// ${envvar:NAME}, resolved when the plan is made (command_options.env first, then this process's environment; an
+    /// unset one stays NAME, as in W&amp;B), so the value a run gets is part of its hash.
+    /// </summary>
+    private static JsonObject? EnvVars(CommandSpec command)
+    {
+        var names = command.Command.SelectMany(a => EnvVar().Matches(a)).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();
+        if (names.Count == 0) return null;
+        var result = new JsonObject();
+        foreach (var name in names.Order(StringComparer.Ordinal))
+            result[name] = command.Environment.TryGetValue(name, out var own) ? own : Environment.GetEnvironmentVariable(name) ?? name;
+        return result;
     }
 
     /// <summary>Relative path → SHA-256 of every file the patterns match. A pattern that matches nothing is a mistake, not an empty set.</summary>
     private static JsonObject CodeHashes(IReadOnlyList<CodePattern> patterns, string workDir, string specPath)
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var problems = new List<string>();
+        var problems = new List<SpecDiagnostic>();
         foreach (var pattern in patterns)
         {
             var matcher = new Matcher(StringComparison.Ordinal);
@@ -62,7 +89,7 @@ internal sealed class CommandPipeline : IPipeline
             var matched = matcher.GetResultsInFullPath(workDir).ToList();
             if (matched.Count == 0)
             {
-                problems.Add($"{specPath}:{pattern.Line}:{pattern.Column}: command_options.code: '{pattern.Pattern}' matches no file under {workDir}; fix the pattern (relative to command_options.working_dir or the spec's folder)");
+                problems.Add(new SpecDiagnostic(specPath, pattern.Line, pattern.Column, $"command_options.code: '{pattern.Pattern}' matches no file under {workDir}; fix the pattern (relative to command_options.working_dir or the spec's folder)"));
                 continue;
             }
             foreach (var file in matched)

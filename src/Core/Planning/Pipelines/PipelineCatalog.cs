@@ -13,5 +13,5 @@ public static class PipelineCatalog
     public static IPipeline Get(string name) =>
         All.TryGetValue(name, out var p)
             ? p
-            : throw new PlanningException([$"pipeline: unknown pipeline '{name}'; known pipelines are {string.Join(", ", All.Keys)}"]);
+            : throw new ArgumentException($"unknown pipeline '{name}'; known pipelines are {string.Join(", ", All.Keys)}", nameof(name));
 }

@@ -27,9 +27,11 @@ public sealed class ReinforcedPipeline : IPipeline
 
     public string Name => "reinforced";
 
+    public IReadOnlyCollection<string> StageTypes => StageSections;
+
     public IReadOnlyList<StageSpec> Build(ExperimentSpec spec, IReadOnlyDictionary<string, JsonNode?> runParams, JsonObject runConfig, long seed)
     {
-        var errors = new List<string>();
+        var errors = new List<ConfigProblem>();
         var root = new ConfigReader(runConfig, "stages", errors);
         foreach (var s in StageSections) root.Raw(s);
         root.RejectUnknown();
@@ -58,11 +60,13 @@ public sealed class ReinforcedPipeline : IPipeline
 
         var teacherDefaults = runConfig["teacher"] as JsonObject;
         var teachers = new Dictionary<string, TeacherOptions>();
-        foreach (var t in student?.Teachers ?? [])
+        // The teachers are bound even when the student's options failed, so their problems are reported in the same pass.
+        var teacherNames = student?.Teachers.Select(t => t.Name) ?? TeacherNames(runConfig);
+        foreach (var t in teacherNames.Distinct(StringComparer.Ordinal).Select(n => new { Name = n }))
         {
             if (!teacherVariants.TryGetValue(t.Name, out var variant)) continue;
             var merged = Merge(teacherDefaults, variant, drop: "kd_scale");
-            var reader = new ConfigReader(merged, $"variants.teachers.{t.Name}", errors);
+            var reader = new ConfigReader(merged, $"variants.teachers.{t.Name}", errors).WithDefaults("stages.teacher", variant.Select(kv => kv.Key));
             reader.Raw("kd_scale");
             teachers[t.Name] = TeacherOptions.Bind(reader);
             reader.RejectUnknown();
@@ -72,7 +76,7 @@ public sealed class ReinforcedPipeline : IPipeline
         var captioners = new Dictionary<string, CaptionerOptions>();
         foreach (var (name, variant) in captionerVariants.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            var reader = new ConfigReader(Merge(captionerDefaults, variant), $"variants.captioners.{name}", errors);
+            var reader = new ConfigReader(Merge(captionerDefaults, variant), $"variants.captioners.{name}", errors).WithDefaults("stages.captioner", variant.Select(kv => kv.Key));
             captioners[name] = CaptionerOptions.Bind(reader);
             reader.RejectUnknown();
         }
@@ -106,7 +110,7 @@ public sealed class ReinforcedPipeline : IPipeline
     }
 
     private static StudentOptions? BindStudent(ConfigReader r, IReadOnlyDictionary<string, JsonObject> teacherVariants,
-        IReadOnlyDictionary<string, JsonObject> captionerVariants, AugmentOptions augment, long seed, List<string> errors)
+        IReadOnlyDictionary<string, JsonObject> captionerVariants, AugmentOptions augment, long seed, List<ConfigProblem> errors)
     {
         var before = errors.Count;
         var names = r.Strings("teachers", []);
@@ -154,6 +158,11 @@ public sealed class ReinforcedPipeline : IPipeline
         r.RejectUnknown();
         return errors.Count == before ? options : null;
     }
+
+    private static IEnumerable<string> TeacherNames(JsonObject runConfig) =>
+        (runConfig["student"] as JsonObject)?["teachers"] is JsonArray names
+            ? names.OfType<JsonValue>().Where(v => v.GetValueKind() == System.Text.Json.JsonValueKind.String).Select(v => v.GetValue<string>())
+            : [];
 
     private static double? VariantScale(JsonObject variant) =>
         ConfigReader.TryNumber(variant["kd_scale"], out var d) && d > 0 ? d : null;
