@@ -58,7 +58,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             return Finish(store, plan.Spec.Name, settings, workspace, new ExperimentProgress(store.StagesOf(submitted.Stored.ExperimentId)));
         var (workers, threads) = LocalParallelism(settings);
         using var supervisor = new RunnerSupervisor(
-            () => LocalRunnerProcess.Start(workspace, queues, threads, workers, settings.Db, settings.StaleAfter),
+            () => LocalRunnerProcess.Start(workspace, queues, threads, workers, settings.StoreArgument, settings.StaleAfter),
             Path.Combine(workspace.LogsDir, "runner.log"),
             code => Cli.Err.MarkupLine($"[yellow]the local runner exited (code {code}); restarting it[/]"));
         var clock = Stopwatch.StartNew();

@@ -23,6 +23,14 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
         [Description("Require this token on every request (Authorization: Bearer TOKEN, or ?token=TOKEN once in a browser); default $ABLATIONS_TOKEN.")]
         public string? Token { get; init; }
 
+        [CommandOption("--token-file <PATH>")]
+        [Description("Read the token from this file (its first line) instead of the command line, where `ps` shows it to every user.")]
+        public string? TokenFile { get; init; }
+
+        [CommandOption("--allowed-hosts <NAMES>")]
+        [Description("Comma-separated host names requests may carry besides the bound addresses (e.g. the name a reverse proxy forwards); others get 421.")]
+        public string? AllowedHosts { get; init; }
+
         [CommandOption("--reports <DIR>")]
         [Description("Reports folder to link and serve read-only (default ./reports).")]
         public string Reports { get; init; } = "reports";
@@ -30,20 +38,46 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var token = settings.Token ?? Environment.GetEnvironmentVariable(TokenVariable);
+        if (settings.Token is not null && settings.TokenFile is not null)
+        {
+            Cli.Error("--token and --token-file both give the token; give one of them");
+            return Cli.BadInput;
+        }
+        if (settings.TokenFile is { } tokenFile && !File.Exists(tokenFile))
+        {
+            Cli.Error($"--token-file {tokenFile}: no such file");
+            return Cli.BadInput;
+        }
+        string? token;
+        try
+        {
+            token = settings.Token ?? (settings.TokenFile is { } file ? File.ReadLines(file).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) : null)
+                ?? Environment.GetEnvironmentVariable(TokenVariable);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Cli.Error($"--token-file {settings.TokenFile}: cannot read it ({e.Message.TrimEnd('.')})");
+            return Cli.BadInput;
+        }
+        if (settings.TokenFile is not null && string.IsNullOrEmpty(token))
+        {
+            Cli.Error($"--token-file {settings.TokenFile}: the file is empty; put the token on its first line");
+            return Cli.BadInput;
+        }
         if (ListenAddresses.Check(settings.Urls, token) is { } refusal)
         {
             Cli.Error(refusal);
             return Cli.BadInput;
         }
-        var app = WebApp.Build(new ServeOptions(settings.Workspace(), settings.Urls, token, settings.Reports));
+        var hosts = (settings.AllowedHosts ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var app = WebApp.Build(new ServeOptions(settings.Workspace(), settings.Urls, token, settings.Reports, hosts));
         try
         {
             app.StartAsync(cancellationToken).GetAwaiter().GetResult();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or InvalidOperationException or FormatException or System.Net.Sockets.SocketException)
         {
-            Cli.Error($"cannot listen on {settings.Urls}: {e.Message}; pick another port with --urls");
+            Cli.Error($"cannot listen on {settings.Urls}: {e.Message.TrimEnd('.')}; give an address of this machine with --urls, e.g. {ListenAddresses.Default}");
             return Cli.BadInput;
         }
         foreach (var url in app.Urls)

@@ -16,7 +16,24 @@ public class StoreSettings : CommandSettings
     [Description("Results store: a SQLite file, or postgres://user:pass@host:port/db for many nodes (default <root>/ablations.db or $ABLATIONS_DB).")]
     public string? Db { get; init; }
 
-    public Workspace Workspace() => Core.Store.Workspace.Create(Root, Db);
+    [CommandOption("--db-file <PATH>")]
+    [Description("Read the results store (a SQLite path or postgres:// URL) from this file's first line, so a password never shows in `ps`; $ABLATIONS_DB does the same.")]
+    public string? DbFile { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (DbFile is null) return base.Validate();
+        if (Db is not null) return ValidationResult.Error("--db and --db-file name the results store twice; give one of them");
+        if (!File.Exists(DbFile)) return ValidationResult.Error($"--db-file {DbFile}: no such file");
+        return StoreFromFile() is null ? ValidationResult.Error($"--db-file {DbFile}: the file is empty; put the store's path or postgres:// URL on its first line") : base.Validate();
+    }
+
+    private string? StoreFromFile() => File.ReadLines(DbFile!).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
+
+    /// <summary>The store as given (--db, --db-file, else $ABLATIONS_DB / the default): what a child runner must use too.</summary>
+    public string? StoreArgument => Db ?? (DbFile is null ? null : StoreFromFile());
+
+    public Workspace Workspace() => Core.Store.Workspace.Create(Root, StoreArgument);
 }
 
 /// <summary>Options of commands that read spec files: the profile to apply and a run cap to use instead of the file's.</summary>

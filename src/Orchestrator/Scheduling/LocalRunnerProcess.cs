@@ -44,7 +44,7 @@ public sealed class LocalRunnerProcess : IDisposable
             psi.ArgumentList.Add(a);
         if (threads > 0) { psi.ArgumentList.Add("--threads"); psi.ArgumentList.Add(threads.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
         if (workers > 1) { psi.ArgumentList.Add("--workers"); psi.ArgumentList.Add(workers.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
-        if (db is not null) { psi.ArgumentList.Add("--db"); psi.ArgumentList.Add(db); }
+        if (db is not null) psi.Environment["ABLATIONS_DB"] = db; // not on the command line: `ps` would show a password in it
         return Launch(psi, Path.Combine(workspace.LogsDir, "runner.log"));
     }
 

@@ -21,10 +21,13 @@ internal sealed class ReportFiles(string root)
         var files = new List<ReportFile>();
         foreach (var name in new[] { "index.html", "results.md", "results.csv", "results.parquet", "summary.json" })
             if (File.Exists(Path.Combine(dir, name))) files.Add(new ReportFile(name, Url(experiment, name), "report"));
+        // Listed only what Find would serve: links (and files through them) are left out.
+        bool Servable(string relative) => Resolve($"{experiment}/{relative}") is { } f && File.Exists(f);
+        files.RemoveAll(f => !Servable(f.Name));
         var figures = Path.Combine(dir, "figures");
         if (Directory.Exists(figures))
         {
-            var all = Directory.GetFiles(figures).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+            var all = Directory.GetFiles(figures).Select(Path.GetFileName).OfType<string>().Where(f => Servable($"figures/{f}")).Order(StringComparer.Ordinal).ToList();
             var svgStems = all.Where(f => f.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)).Select(Path.GetFileNameWithoutExtension).ToHashSet();
             foreach (var f in all.Where(f => f.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)
                 || (f.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !svgStems.Contains(Path.GetFileNameWithoutExtension(f)))))
@@ -32,7 +35,7 @@ internal sealed class ReportFiles(string root)
         }
         var tables = Path.Combine(dir, "tables");
         if (Directory.Exists(tables))
-            foreach (var f in Directory.GetFiles(tables).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal))
+            foreach (var f in Directory.GetFiles(tables).Select(Path.GetFileName).OfType<string>().Where(f => Servable($"tables/{f}")).Order(StringComparer.Ordinal))
                 files.Add(new ReportFile($"tables/{f}", Url(experiment, "tables", f), "table"));
         return files;
     }
@@ -45,11 +48,22 @@ internal sealed class ReportFiles(string root)
         return (full, ContentTypes.TryGetContentType(full, out var type) ? type : "application/octet-stream");
     }
 
+    /// <summary>
+    /// The path inside the reports folder, or null when it leaves it: by '..', or through a symbolic link anywhere on
+    /// the way (a link in reports/ may point at ~/.ssh; links are refused, not followed, since the reports we write
+    /// contain none).
+    /// </summary>
     private string? Resolve(string relative)
     {
         if (relative.Length == 0 || relative.Contains('\0')) return null;
         var full = Path.GetFullPath(Path.Combine(Root, relative));
-        return full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : null;
+        if (!full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal)) return null;
+        for (var at = full; at.Length > Root.Length; at = Path.GetDirectoryName(at)!)
+        {
+            FileSystemInfo info = Directory.Exists(at) ? new DirectoryInfo(at) : new FileInfo(at);
+            if (info.Exists && info.LinkTarget is not null) return null;
+        }
+        return full;
     }
 
     private static string Url(params string[] segments) => "/reports/" + string.Join('/', segments.Select(Uri.EscapeDataString));

@@ -26,6 +26,8 @@ internal static class WebApp
         });
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.SetMinimumLevel(minimumLogLevel);
+        // A failed start (a port in use, an address not of this machine) is reported by `ablate serve` in one line.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
@@ -43,6 +45,8 @@ internal static class WebApp
         var gate = new TokenGate(options.Token);
         var app = builder.Build();
 
+        var security = new WebSecurity(WebSecurity.AllowedHosts(ListenAddresses.Parse(options.Urls).Urls, options.AllowedHosts ?? []));
+        app.Use((context, next) => security.Invoke(context, () => next(context)));
         app.Use((context, next) => gate.Invoke(context, () => next(context)));
         var access = new DashboardAccess(gate);
         app.UseHangfireDashboard("/hangfire", new DashboardOptions

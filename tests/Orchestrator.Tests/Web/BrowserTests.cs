@@ -37,6 +37,8 @@ public sealed class BrowserTests(GridWorkspace grid) : IClassFixture<GridWorkspa
         page.SetDefaultTimeout(30_000);
         Assertions.SetDefaultExpectTimeout(30_000);
         var rows = page.Locator("#runs tbody tr");
+        var blocked = new List<string>(); // what the Content-Security-Policy stopped: nothing of ours may be in it
+        page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal)) blocked.Add(m.Text); };
 
         await page.GotoAsync(new Uri(server.Address, "/experiments/toy").ToString());
         await Assertions.Expect(rows).ToHaveCountAsync(8);
@@ -76,5 +78,9 @@ public sealed class BrowserTests(GridWorkspace grid) : IClassFixture<GridWorkspa
         await Assertions.Expect(page.Locator("svg polyline")).ToHaveCountAsync(1);
         if (Environment.GetEnvironmentVariable("ABLATIONS_SCREENSHOTS") is { Length: > 0 } keepRun)
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(keepRun, "run-page.png"), FullPage = true });
+
+        await page.GotoAsync(new Uri(server.Address, "/hangfire/jobs/succeeded").ToString());
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Succeeded Jobs");
+        Assert.Empty(blocked);
     }
 }

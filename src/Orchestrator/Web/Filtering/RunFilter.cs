@@ -1,9 +1,7 @@
 using Ablations.Core.Results;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace Ablations.Orchestrator.Web.Filtering;
 
@@ -84,14 +82,38 @@ internal sealed class RunFilter(IReadOnlyList<FilterCondition> conditions)
         };
     }
 
-    /// <summary>SQL LIKE: '%' matches any run of characters, '_' exactly one; everything else literally.</summary>
+    /// <summary>
+    /// SQL LIKE: '%' matches any run of characters, '_' exactly one; everything else literally. A greedy two-pointer
+    /// match that backtracks only to the last '%', so it takes O(text × pattern) steps at worst whatever the pattern (a
+    /// regex of many '.*' backtracks exponentially and ran into its timeout on '%a%a%a…%b').
+    /// </summary>
     public static bool Like(string text, string pattern, bool ignoreCase)
     {
-        var regex = new StringBuilder("^");
-        foreach (var ch in pattern)
-            regex.Append(ch switch { '%' => ".*", '_' => ".", _ => Regex.Escape(ch.ToString()) });
-        regex.Append('$');
-        var options = RegexOptions.Singleline | RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
-        return Regex.IsMatch(text, regex.ToString(), options, TimeSpan.FromSeconds(1));
+        bool Same(char a, char b) => a == b || (ignoreCase && char.ToUpperInvariant(a) == char.ToUpperInvariant(b));
+        int t = 0, p = 0, star = -1, resume = 0;
+        while (t < text.Length)
+        {
+            if (p < pattern.Length && pattern[p] == '%')
+            {
+                star = p++;
+                resume = t;
+            }
+            else if (p < pattern.Length && (pattern[p] == '_' || Same(pattern[p], text[t])))
+            {
+                p++;
+                t++;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                t = ++resume;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        while (p < pattern.Length && pattern[p] == '%') p++;
+        return p == pattern.Length;
     }
 }

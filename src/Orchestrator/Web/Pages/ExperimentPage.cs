@@ -42,7 +42,7 @@ internal static class ExperimentPage
         return Html.Page(e.Name, body, Script, $" data-experiment=\"{Html.E(e.Name)}\" data-revision=\"{(revision is null ? "" : e.Revision)}\"");
     }
 
-    private const string Script = """
+    internal const string Script = """
         const exp = document.body.dataset.experiment;
         const rev = document.body.dataset.revision;
         const api = '/api/experiments/' + encodeURIComponent(exp);

@@ -40,7 +40,7 @@ internal static class ExperimentsPage
         $"{c.Succeeded}/{c.Total} done" + (c.Running > 0 ? $", {c.Running} running" : "") + (c.Queued > 0 ? $", {c.Queued} queued" : "")
         + (c.Failed > 0 ? $", {c.Failed} failed" : "") + (c.Cancelled > 0 ? $", {c.Cancelled} cancelled" : "");
 
-    private const string Script = """
+    internal const string Script = """
         const counts = c => `${c.succeeded}/${c.total} done` + (c.running ? `, ${c.running} running` : '') + (c.queued ? `, ${c.queued} queued` : '')
           + (c.failed ? `, ${c.failed} failed` : '') + (c.cancelled ? `, ${c.cancelled} cancelled` : '');
         async function poll() {

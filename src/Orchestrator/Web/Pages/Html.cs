@@ -12,8 +12,19 @@ internal static class Html
 
     public static string StatusBadge(string status) => $"<span class=\"st st-{E(status)}\">{E(status)}</span>";
 
-    /// <summary>A whole document: inline CSS, optional inline script; nothing is loaded from the network.</summary>
-    public static string Page(string title, string body, string? script = null, string bodyAttributes = "") => $$"""
+    /// <summary>
+    /// Every inline script a page may carry. The Content-Security-Policy (WebSecurity) allows exactly these, by hash,
+    /// so a page script that is not listed here would not run: <see cref="Page"/> refuses one.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Scripts = [ExperimentsPage.Script, ExperimentPage.Script, RunPage.Reload];
+
+    /// <summary>A whole document: inline CSS, optional inline script (one of <see cref="Scripts"/>); nothing is loaded from the network.</summary>
+    public static string Page(string title, string body, string? script = null, string bodyAttributes = "") =>
+        script is not null && !Scripts.Contains(script)
+            ? throw new InvalidOperationException("a page script must be listed in Html.Scripts, or the Content-Security-Policy blocks it")
+            : Document(title, body, script, bodyAttributes);
+
+    private static string Document(string title, string body, string? script, string bodyAttributes) => $$"""
         <!doctype html>
         <html lang="en">
         <head>

@@ -8,6 +8,9 @@ namespace Ablations.Orchestrator.Web.Pages;
 /// <summary>/runs/{id}: parameters, final metrics, curves, and each stage with its status and log tail. Refreshes itself while the run is live.</summary>
 internal static class RunPage
 {
+    /// <summary>An unfinished run's page reloads itself every 3 s.</summary>
+    internal const string Reload = "setTimeout(() => location.reload(), 3000);";
+
     public static string Render(RunDetail run, Func<string, StageLog?> logTail)
     {
         var body = new StringBuilder();
@@ -50,6 +53,6 @@ internal static class RunPage
         }
         body.Append("</table>");
         var live = run.Status is "running" or "pending";
-        return Html.Page($"run {run.Id}", body.ToString(), live ? "setTimeout(() => location.reload(), 3000);" : null);
+        return Html.Page($"run {run.Id}", body.ToString(), live ? Reload : null);
     }
 }
