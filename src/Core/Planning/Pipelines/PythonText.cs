@@ -60,60 +60,29 @@ internal static class PythonText
         return $"{sign}{digits[..decimalPoint]}.{digits[decimalPoint..]}";
     }
 
-    private static void WriteRepr(JsonNode? node, StringBuilder sb)
-    {
-        switch (node)
-        {
-            case null:
-                sb.Append("None");
-                break;
-            case JsonArray arr:
-                sb.Append('[');
-                for (var i = 0; i < arr.Count; i++)
-                {
-                    if (i > 0) sb.Append(", ");
-                    WriteRepr(arr[i], sb);
-                }
-                sb.Append(']');
-                break;
-            case JsonObject obj:
-                sb.Append('{');
-                var first = true;
-                foreach (var (key, value) in obj)
-                {
-                    if (!first) sb.Append(", ");
-                    first = false;
-                    sb.Append(QuoteRepr(key)).Append(": ");
-                    WriteRepr(value, sb);
-                }
-                sb.Append('}');
-                break;
-            case JsonValue v:
-                sb.Append(v.GetValueKind() switch
-                {
-                    JsonValueKind.True => "True",
-                    JsonValueKind.False => "False",
-                    JsonValueKind.String => QuoteRepr(v.GetValue<string>()),
-                    JsonValueKind.Number => Number(v, json: false),
-                    _ => v.ToJsonString(),
-                });
-                break;
-        }
-    }
+    /// <summary>Python's repr() and json.dumps() differ only in these: the words for null and the booleans, and string quoting.</summary>
+    private sealed record Dialect(string Null, string True, string False, Func<string, string> Quote, bool Json);
 
-    private static void WriteJson(JsonNode? node, StringBuilder sb)
+    private static readonly Dialect ReprDialect = new("None", "True", "False", QuoteRepr, Json: false);
+    private static readonly Dialect JsonDialect = new("null", "true", "false", QuoteJson, Json: true);
+
+    private static void WriteRepr(JsonNode? node, StringBuilder sb) => Write(node, sb, ReprDialect);
+
+    private static void WriteJson(JsonNode? node, StringBuilder sb) => Write(node, sb, JsonDialect);
+
+    private static void Write(JsonNode? node, StringBuilder sb, Dialect d)
     {
         switch (node)
         {
             case null:
-                sb.Append("null");
+                sb.Append(d.Null);
                 break;
             case JsonArray arr:
                 sb.Append('[');
                 for (var i = 0; i < arr.Count; i++)
                 {
                     if (i > 0) sb.Append(", ");
-                    WriteJson(arr[i], sb);
+                    Write(arr[i], sb, d);
                 }
                 sb.Append(']');
                 break;
@@ -124,18 +93,18 @@ internal static class PythonText
                 {
                     if (!first) sb.Append(", ");
                     first = false;
-                    sb.Append(QuoteJson(key)).Append(": ");
-                    WriteJson(value, sb);
+                    sb.Append(d.Quote(key)).Append(": ");
+                    Write(value, sb, d);
                 }
                 sb.Append('}');
                 break;
             case JsonValue v:
                 sb.Append(v.GetValueKind() switch
                 {
-                    JsonValueKind.True => "true",
-                    JsonValueKind.False => "false",
-                    JsonValueKind.String => QuoteJson(v.GetValue<string>()),
-                    JsonValueKind.Number => Number(v, json: true),
+                    JsonValueKind.True => d.True,
+                    JsonValueKind.False => d.False,
+                    JsonValueKind.String => d.Quote(v.GetValue<string>()),
+                    JsonValueKind.Number => Number(v, json: d.Json),
                     _ => v.ToJsonString(),
                 });
                 break;
