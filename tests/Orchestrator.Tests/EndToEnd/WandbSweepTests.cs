@@ -29,6 +29,9 @@ public sealed class WandbSweepTests
             metric: {name: score, goal: maximize}
             parameters:
               lr: {values: [1.0]}
+              model:
+                distribution: constant
+                value: {depth: 3, width: 64}
               optimizer:
                 parameters:
                   momentum: {value: 0.9}
@@ -40,17 +43,19 @@ public sealed class WandbSweepTests
 
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("sweep.yaml:1:7: note: name 'My sweep/v2' is stored and reported as 'my-sweep-v2'", run.Stderr);
-        Assert.Contains("sweep.yaml:10:3: note: parameter 'seed' is read as the replicate seeds [1, 2]", run.Stderr);
+        Assert.Contains("sweep.yaml:13:3: note: parameter 'seed' is read as the replicate seeds [1, 2]", run.Stderr);
         Assert.Contains("2 runs (2 new)", run.Stdout); // 1 cell × 2 seeds
         var results = ReportedResults.Of(dir.Path, "my-sweep-v2");
         Assert.Equal(3, results.Count); // header + 2 replicates of one cell, no seed axis
         Assert.DoesNotContain("param.seed", results[0]);
         var argv = File.ReadAllLines(Directory.GetFiles(dir.Path, "argv-1-*.txt").Single());
         Assert.Equal("--lr=1.0", argv[0]); // W&B passes a float as Python prints it
-        Assert.Equal("--optimizer={'momentum': 0.9}", argv[1]); // a nested parameter as one dict
-        Assert.Equal("--seed=1", argv[2]); // the program still gets its seed
-        Assert.Equal(1.0, JsonNode.Parse(argv[3])!["lr"]!.GetValue<double>()); // ${args_json}: one JSON argument
-        Assert.Equal(0.9, JsonNode.Parse(argv[3])!["optimizer"]!["momentum"]!.GetValue<double>());
+        Assert.Equal("--model={'depth': 3, 'width': 64}", argv[1]); // a fixed parent with children, as W&B passes a dict
+        Assert.Equal("--optimizer={'momentum': 0.9}", argv[2]); // a nested parameter as one dict
+        Assert.Equal("--seed=1", argv[3]); // the program still gets its seed
+        Assert.Equal(1.0, JsonNode.Parse(argv[4])!["lr"]!.GetValue<double>()); // ${args_json}: one JSON argument
+        Assert.Equal(0.9, JsonNode.Parse(argv[4])!["optimizer"]!["momentum"]!.GetValue<double>());
+        Assert.Equal(64, JsonNode.Parse(argv[4])!["model"]!["width"]!.GetValue<int>());
     }
 
     private const string Random = """
