@@ -28,7 +28,7 @@ internal static class ModelFiles
     {
         var card = ReadCard(dir);
         if (card.Kind != "clip") throw new InvalidDataException($"{dir} holds a '{card.Kind}' model, not a CLIP model");
-        var model = new ClipModel(card.Spec);
+        var model = TorchRuntime.Build(null, () => new ClipModel(card.Spec)); // its initialiser draws from the generators a seeded build uses
         model.load(Path.Combine(dir, "model.bin"));
         model.to(device);
         model.eval();
@@ -46,7 +46,7 @@ internal static class ModelFiles
     {
         var card = ReadCard(dir);
         if (card.Kind != "captioner") throw new InvalidDataException($"{dir} holds a '{card.Kind}' model, not a captioner");
-        var model = new CaptionModel(card.Spec);
+        var model = TorchRuntime.Build(null, () => new CaptionModel(card.Spec));
         model.load(Path.Combine(dir, "model.bin"));
         model.to(device);
         model.eval();

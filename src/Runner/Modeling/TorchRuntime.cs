@@ -36,6 +36,28 @@ public static class TorchRuntime
             : $"--devices: {string.Join(", ", missing)} does not exist on this node, which has {count} CUDA device(s) (0 to {count - 1})";
     }
 
+    private static readonly Lock GlobalGenerator = new();
+
+    /// <summary>
+    /// Builds modules under one process-wide lock, after seeding every torch generator when a seed is given
+    /// (manual_seed alone seeds only the CPU one). Module initialisers draw from torch's default generators, which are
+    /// global: a runner with several workers would otherwise interleave two stages' draws — a seeded build and an
+    /// unseeded one (a model about to be loaded from a file is initialised first, too) — and make the seeded one
+    /// irreproducible. Training itself draws from our own (seed, step) streams, never from torch's generators.
+    /// </summary>
+    public static T Build<T>(long? seed, Func<T> build)
+    {
+        lock (GlobalGenerator)
+        {
+            if (seed is { } s)
+            {
+                torch.manual_seed(s);
+                if (torch.cuda.is_available()) torch.cuda.manual_seed_all(s);
+            }
+            return build();
+        }
+    }
+
     /// <summary>torch.set_num_threads is process-global: call once at runner start, never per job.</summary>
     public static void SetThreads(int threads)
     {

@@ -33,23 +33,8 @@ internal static class StageSupport
         }
     }
 
-    private static readonly Lock GlobalGenerator = new();
-
-    /// <summary>
-    /// Seeds every torch generator (manual_seed alone seeds only the CPU one) and builds a model from them, under
-    /// one process-wide lock: torch's default generators are global, and a runner with several workers would
-    /// otherwise interleave two stages' initialisations and make both irreproducible. Training itself draws
-    /// from our own (seed, step) streams, never from torch's generators.
-    /// </summary>
-    public static T Seeded<T>(long seed, Func<T> build)
-    {
-        lock (GlobalGenerator)
-        {
-            torch.manual_seed(seed);
-            if (torch.cuda.is_available()) torch.cuda.manual_seed_all(seed);
-            return build();
-        }
-    }
+    /// <summary>A model built from a seed, reproducibly even while other workers build theirs (<see cref="TorchRuntime.Build"/>).</summary>
+    public static T Seeded<T>(long seed, Func<T> build) => TorchRuntime.Build(seed, build);
 
     public static void Invalid(string message) => throw new StageFailedException(FailureKind.InvalidConfig, message);
 }
