@@ -351,7 +351,20 @@ public sealed partial class ResultsStore
     public void Release(string hash, string worker) => Guard(() =>
     {
         using var db = NewContext();
-        return db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running)
-            .ExecuteUpdate(u => u.SetProperty(s => s.Status, StageStatus.Queued).SetProperty(s => s.Attempts, s => s.Attempts - 1).SetProperty(s => s.Worker, (string?)null));
+        return Requeue(db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running));
     });
+
+    /// <summary>
+    /// <see cref="Release"/> for every stage a runner process still holds (its workers are named "process:thread"), in one
+    /// statement: the last word of a runner that stops, for stages whose own release could not be written.
+    /// </summary>
+    public int ReleaseHeldBy(string process) => Guard(() =>
+    {
+        using var db = NewContext();
+        var prefix = process + ":";
+        return Requeue(db.Stages.Where(s => s.Status == StageStatus.Running && s.Worker != null && s.Worker.StartsWith(prefix)));
+    });
+
+    private static int Requeue(IQueryable<StageRow> running) =>
+        running.ExecuteUpdate(u => u.SetProperty(s => s.Status, StageStatus.Queued).SetProperty(s => s.Attempts, s => s.Attempts - 1).SetProperty(s => s.Worker, (string?)null));
 }

@@ -12,12 +12,46 @@ internal static class DiskFull
     /// <summary>Below this much free space the runner stops before SQLite or a stage runs into the wall mid-write.</summary>
     public const long MinimumFreeBytes = 1 << 20;
 
-    private const int Enospc = 28, Edquot = 122;
+    private const int Enospc = 28, Edquot = 122, SqliteFull = 13;
+
+    /// <summary>
+    /// Room kept back for the bookkeeping of a stop: a disk that filled leaves no room for SQLite to write that the
+    /// runner's stages go back to the queue, so they would show as running with nobody behind them. The runner holds
+    /// this much in a file and deletes it for its last write as it stops (RunnerHost), when that write found the disk full.
+    /// </summary>
+    public const int ReserveBytes = 1 << 20;
+
+    private static string ReservePath(string root) => Path.Combine(root, ".disk-reserve");
+
+    /// <summary>Writes the reserve (real bytes: a sparse file would hold nothing back) when there is room to spare for it.</summary>
+    public static void Reserve(string root)
+    {
+        var path = ReservePath(root);
+        try
+        {
+            if (File.Exists(path) && new FileInfo(path).Length == ReserveBytes) return;
+            if (Available(root) is not { } free || free < 4L * ReserveBytes) return;
+            File.WriteAllBytes(path, new byte[ReserveBytes]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(path); // a reserve that could not be written whole only takes room
+        }
+    }
+
+    /// <summary>Gives the reserve back to the disk, so the stop that follows can still be recorded.</summary>
+    public static void FreeReserve(string root) => TryDelete(ReservePath(root));
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
 
     public static bool Is(Exception e)
     {
         for (var x = e; x is not null; x = x.InnerException)
-            if (x is IOException { HResult: Enospc or Edquot } || x.Message.Contains("No space left on device", StringComparison.Ordinal) ||
+            if (x is IOException { HResult: Enospc or Edquot } || x is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SqliteFull } || x.Message.Contains("No space left on device", StringComparison.Ordinal) ||
                 x.Message.Contains("Disk quota exceeded", StringComparison.Ordinal))
                 return true;
         return false;

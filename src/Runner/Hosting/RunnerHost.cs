@@ -24,6 +24,7 @@ public sealed class RunnerHost : IDisposable
     public RunnerHost(Workspace workspace, RunnerSettings settings, IEnumerable<IStageExecutor>? executors = null, JobStorage? storage = null)
     {
         workspace.EnsureDirectories();
+        DiskFull.Reserve(workspace.Root);
         _workspace = workspace;
         _settings = settings;
         TorchThreads(settings.Threads);
@@ -84,6 +85,26 @@ public sealed class RunnerHost : IDisposable
         _sweep.Dispose();
         _server.SendStop();
         _server.Dispose();
+        ReleaseWhatIsStillHeld();
+    }
+
+    /// <summary>
+    /// Stages whose own release failed (a full disk leaves SQLite no room to write it) would show as running with nobody
+    /// behind them. With the job server stopped nothing else writes, so the disk's reserve is given back for this one write.
+    /// </summary>
+    private void ReleaseWhatIsStillHeld()
+    {
+        try
+        {
+            _store.ReleaseHeldBy(Host.WorkerName);
+        }
+        catch (StoreUnavailableException e) when (DiskFull.Is(e))
+        {
+            DiskFull.FreeReserve(_workspace.Root);
+            try { _store.ReleaseHeldBy(Host.WorkerName); }
+            catch (StoreUnavailableException) { } // then the next runner's start re-queues them, and status says so
+        }
+        catch (StoreUnavailableException) { }
     }
 
     private sealed class StageJobActivator(StageExecutionHost host) : JobActivator

@@ -187,7 +187,7 @@ public sealed class StageExecutionHost
         catch (StoreUnavailableException e)
         {
             // Nothing can be recorded: no failure to write, no retry to count. The folder goes; a published artifact
-            // stays and is replaced when the stage runs again.
+            // stays and is replaced when the stage runs again. The runner releases the stage as it stops (RunnerHost).
             heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
             TryDelete(staging);
             log.WriteLine($"== stopped: {e.Message}");

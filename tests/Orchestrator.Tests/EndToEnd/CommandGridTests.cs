@@ -124,6 +124,23 @@ public sealed class CommandGridTests
     }
 
     [Fact]
+    public void Validate_ManyFiles_EachOneJudged_Exit2WhenAnyHasAProblem()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.sh", Fixtures.Trainer);
+        var good = dir.Write("good.yaml", Fixtures.Spec("good", "[1]", "[1]"));
+        var bad = dir.Write("bad.yaml", "name: bad\nprogram: train.sh\nmethod: gird\n");
+
+        var both = Ablate.Run(dir.Path, "validate", good, bad);
+        var goodOnly = Ablate.Run(dir.Path, "validate", good, good);
+
+        Assert.Equal(2, both.ExitCode);
+        Assert.Matches(@"ok \S*good\.yaml: experiment good", both.Stdout);
+        Assert.Matches(@"bad\.yaml:3:9: .*gird", both.Stderr);
+        Assert.True(goodOnly.ExitCode == 0, goodOnly.All);
+    }
+
+    [Fact]
     public void Validate_MissingFile_Exit2WithMessage()
     {
         using var dir = new TempDir();

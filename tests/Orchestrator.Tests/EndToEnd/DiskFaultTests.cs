@@ -23,6 +23,11 @@ public sealed class DiskFaultTests(CleanQuickstarts clean) : IClassFixture<Clean
         Assert.DoesNotContain("   at ", full.All);
         var runnerLog = File.ReadAllText(Path.Combine(root, "logs", "runner.log"));
         Assert.DoesNotContain("Unhandled exception", runnerLog);
+        // The stages the runner held went back to the queue when it stopped: none shows "running" with no process behind it.
+        var status = Ablate.Run(dir.Path, "status", "quickstart", "--root", root);
+        Assert.True(status.ExitCode == 0, status.All);
+        var logs = string.Join("\n", Directory.GetFiles(Path.Combine(root, "logs")).Select(File.ReadAllText));
+        Assert.False(System.Text.RegularExpressions.Regex.IsMatch(status.Stdout, @"│ running\s+│"), status.Stdout + "\n" + logs);
 
         disk.Resize(64);
         var again = Ablate.Wait(Ablate.Start(dir.Path, args), TimeSpan.FromMinutes(3));
