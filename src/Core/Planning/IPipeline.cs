@@ -11,8 +11,8 @@ public interface IPipeline
 {
     string Name { get; }
 
-    /// <summary>The stage types its runs are made of, so <c>resources:</c> can be checked for typos; null: not checked.</summary>
-    IReadOnlyCollection<string>? StageTypes => null;
+    /// <summary>The names <c>resources:</c> may place (stage types, or a spec's own stage names), so typos are caught; null: not checked.</summary>
+    IReadOnlyCollection<string>? ResourceNames(ExperimentSpec spec) => null;
 
     /// <param name="runParams">Fixed parameters plus the cell's swept values (dotted key → value).</param>
     /// <param name="runConfig">spec.Stages with <paramref name="runParams"/> written at their dotted paths.</param>

@@ -36,7 +36,7 @@ public static class PlanChanges
                 else if (!before.TryGetValue(key, out var oldHash) || !previousStages.TryGetValue(oldHash, out var old)) reason = "new stage in the run";
                 else if (oldHash == hash) reason = $"unchanged, {old.Status} before";
                 else reason = Differences(stage, old, byHash);
-                explained[hash] = new StageChange(hash, stage.Type, key, reason);
+                explained[hash] = new StageChange(hash, stage.Kind, key, reason);
             }
         }
         return explained.Values.ToList();
@@ -62,7 +62,7 @@ public static class PlanChanges
         if (code.Count > 0) parts.Add("code: " + Some(code) + " changed");
         if (old.CodeVersion is not null && old.CodeVersion != now.CodeVersion) parts.Add($"code version {old.CodeVersion} → {now.CodeVersion}");
         var upstream = now.Inputs.Where(i => old.Inputs.GetValueOrDefault(i.Key) != i.Value)
-            .Select(i => plan.TryGetValue(i.Value, out var u) && u.Type != i.Key ? $"{u.Type} ({i.Key})" : i.Key).Order(StringComparer.Ordinal).ToList();
+            .Select(i => plan.TryGetValue(i.Value, out var u) && u.Kind != i.Key ? $"{u.Kind} ({i.Key})" : i.Key).Order(StringComparer.Ordinal).ToList();
         if (upstream.Count > 0) parts.Add("upstream: " + Some(upstream));
         if (parts.Count == 0) parts.Add(old.CodeVersion is null ? "code version (not recorded before)" : "stage type or hashing changed");
         return string.Join("; ", parts);

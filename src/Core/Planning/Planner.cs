@@ -72,7 +72,7 @@ public static partial class Planner
             byKey[stage.Key] = hash;
             if (!unique.ContainsKey(hash))
             {
-                var planned = new PlannedStage(hash, stage.Type, stage.Config, inputs, QueueFor(spec, stage.Type), StageCodeVersions.For(stage.Type));
+                var planned = new PlannedStage(hash, stage.Type, stage.Config, inputs, QueueFor(spec, stage.Kind), StageCodeVersions.For(stage.Type)) { Kind = stage.Kind };
                 unique[hash] = planned;
                 order.Add(planned);
             }
@@ -97,11 +97,12 @@ public static partial class Planner
     {
         foreach (var (type, resource) in spec.Resources)
         {
-            if (type != "default" && pipeline.StageTypes is { } types && !types.Contains(type))
+            var types = pipeline.ResourceNames(spec);
+            if (type != "default" && types is not null && !types.Contains(type))
             {
                 var known = types.Append("default").ToList();
                 yield return spec.ProblemAt($"resources.{type}", aboutKey: true, message:
-                    $"resources.{type}: '{type}' is not a stage type of the {pipeline.Name} pipeline; {Spec.KeySuggester.Hint(type, known, "stage types")}");
+                    $"resources.{type}: '{type}' is not a stage {(pipeline is UserPipeline ? "of this spec's pipeline" : $"type of the {pipeline.Name} pipeline")}; {Spec.KeySuggester.Hint(type, known, "stage types")}");
             }
             if (!QueueName().IsMatch(resource.Queue))
                 yield return spec.ProblemAt($"resources.{type}.queue",

@@ -4,7 +4,11 @@ using System.Text.Json.Nodes;
 namespace Ablations.Core.Planning;
 
 /// <summary>A unique node of the DAG. <see cref="Inputs"/> maps role → upstream stage hash; <see cref="CodeVersion"/> is the one its hash covers.</summary>
-public sealed record PlannedStage(string Hash, string Type, JsonObject Config, IReadOnlyDictionary<string, string> Inputs, string Queue, string CodeVersion);
+public sealed record PlannedStage(string Hash, string Type, JsonObject Config, IReadOnlyDictionary<string, string> Inputs, string Queue, string CodeVersion)
+{
+    /// <summary>What plans call it: the name a spec gave one of its own stages, else the type (<see cref="StageSpec.Kind"/>).</summary>
+    public string Kind { get; init; } = Type;
+}
 
 /// <summary>
 /// One run (cell × seed) and the stages it needs, keyed as the pipeline named them. <see cref="CellKey"/> hashes the

@@ -17,9 +17,10 @@ internal sealed partial class CommandReader(NodeReader reader, List<SpecDiagnost
     [
         "${env}", "${interpreter}", "${program}", "${args}", "${args_no_hyphens}", "${args_no_boolean_flags}", "${args_no_equals}",
         "${args_append_hydra}", "${args_override_hydra}", "${args_json}", "${args_json_file}", "${seed}", "${metrics_file}", "${output_dir}",
+        "${out}",
     ];
 
-    [GeneratedRegex(@"^\$\{(param\.[^}]+|envvar:[A-Za-z_][A-Za-z0-9_]*)\}$")]
+    [GeneratedRegex(@"^\$\{(param\.[^}]+|in\.[^}]+|envvar:[A-Za-z_][A-Za-z0-9_]*)\}$")]
     private static partial Regex NamedMacro();
 
     private static readonly string[] OptionKeys = ["working_dir", "env", "timeout", "code"];
@@ -42,7 +43,7 @@ internal sealed partial class CommandReader(NodeReader reader, List<SpecDiagnost
                     if (s.Value.StartsWith("${", StringComparison.Ordinal) && s.Value.EndsWith('}') && !Macros.Contains(s.Value) && !NamedMacro().IsMatch(s.Value))
                     {
                         var hint = KeySuggester.Nearest(s.Value, Macros) is { } near ? $"did you mean '{near}'? " : "";
-                        reader.Diags.Add(item, $"unknown macro '{NodeReader.Short(s.Value)}'; {hint}the macros are {string.Join(" ", Macros)} ${{param.KEY}} ${{envvar:NAME}}");
+                        reader.Diags.Add(item, $"unknown macro '{NodeReader.Short(s.Value)}'; {hint}the macros are {string.Join(" ", Macros)} ${{param.KEY}} ${{in.STAGE}} ${{envvar:NAME}}");
                     }
                 }
                 else
@@ -68,47 +69,52 @@ internal sealed partial class CommandReader(NodeReader reader, List<SpecDiagnost
                 $"program '{NodeReader.Short(program)}' is not used: the command has no ${{program}}, so it is neither run nor checked; list files the command reads under command_options.code"));
         }
 
-        string? workingDir = null;
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        TimeSpan? timeout = null;
-        var code = new List<CodePattern>();
-        if (reader.Mapping(optionsNode, "command_options", "command_options: {working_dir: ., timeout: 10m}") is { } options)
-        {
-            reader.CheckKeys(options, OptionKeys, "command_options");
-            workingDir = reader.String(options.Get("working_dir"), "command_options.working_dir", "working_dir: scripts");
-            if (reader.Mapping(options.Get("env"), "command_options.env", "env: {OMP_NUM_THREADS: 1}") is { } envMap)
-            {
-                foreach (var (key, value) in envMap.Entries)
-                {
-                    env[key.Value] = reader.String(value, $"command_options.env.{key.Value}", $"{key.Value}: \"1\"") ?? "";
-                }
-            }
-            timeout = ReadTimeout(options.Get("timeout"));
-            if (reader.Sequence(options.Get("code"), "command_options.code", "code: [train.py, src/**/*.py]") is { } patterns)
-            {
-                foreach (var item in patterns.Items)
-                {
-                    if (item is SpecScalar { IsNull: false } p && p.Value.Length > 0 && !Path.IsPathRooted(p.Value) && !p.Value.Split('/', '\\').Contains(".."))
-                    {
-                        code.Add(new CodePattern(p.Value, p.Line, p.Column));
-                    }
-                    else
-                    {
-                        reader.Diags.Add(item, "each 'command_options.code' entry is a file or glob inside the working directory, e.g. src/**/*.py (no absolute paths, no '..')");
-                    }
-                }
-            }
-        }
+        var (workingDir, env, timeout, code) = reader.Mapping(optionsNode, "command_options", "command_options: {working_dir: ., timeout: 10m}") is { } options
+            ? ReadOptions(options, "command_options", checkKeys: true)
+            : (null, new Dictionary<string, string>(StringComparer.Ordinal), null, []);
         return new CommandSpec(program, command, workingDir, env, timeout, code);
     }
 
-    private TimeSpan? ReadTimeout(SpecNode? node)
+
+    /// <summary>working_dir, env, timeout and code: under command_options, or among a pipeline stage's own keys (<paramref name="where"/>).</summary>
+    public (string? WorkingDir, Dictionary<string, string> Env, TimeSpan? Timeout, List<CodePattern> Code) ReadOptions(SpecMapping options, string where, bool checkKeys)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        var code = new List<CodePattern>();
+        if (checkKeys) reader.CheckKeys(options, OptionKeys, where);
+        var workingDir = reader.String(options.Get("working_dir"), $"{where}.working_dir", "working_dir: scripts");
+        if (reader.Mapping(options.Get("env"), $"{where}.env", "env: {OMP_NUM_THREADS: 1}") is { } envMap)
+        {
+            foreach (var (key, value) in envMap.Entries)
+            {
+                env[key.Value] = reader.String(value, $"{where}.env.{key.Value}", $"{key.Value}: \"1\"") ?? "";
+            }
+        }
+        var timeout = ReadTimeout(options.Get("timeout"), where);
+        if (reader.Sequence(options.Get("code"), $"{where}.code", "code: [train.py, src/**/*.py]") is { } patterns)
+        {
+            foreach (var item in patterns.Items)
+            {
+                if (item is SpecScalar { IsNull: false } p && p.Value.Length > 0 && !Path.IsPathRooted(p.Value) && !p.Value.Split('/', '\\').Contains(".."))
+                {
+                    code.Add(new CodePattern(p.Value, p.Line, p.Column));
+                }
+                else
+                {
+                    reader.Diags.Add(item, $"each '{where}.code' entry is a file or glob inside the working directory, e.g. src/**/*.py (no absolute paths, no '..')");
+                }
+            }
+        }
+        return (workingDir, env, timeout, code);
+    }
+
+    private TimeSpan? ReadTimeout(SpecNode? node, string where)
     {
         if (node is not SpecScalar { IsNull: false } s)
         {
             if (node is not null and not SpecScalar)
             {
-                reader.Diags.Add(node, "'command_options.timeout' must be seconds or a duration such as 10m, 1h30m, 90s");
+                reader.Diags.Add(node, $"'{where}.timeout' must be seconds or a duration such as 10m, 1h30m, 90s");
             }
             return null;
         }

@@ -28,6 +28,13 @@ public sealed record CommandSpec(
     TimeSpan? Timeout,
     IReadOnlyList<CodePattern>? Code = null);
 
+/// <summary>
+/// One stage of a pipeline the spec declares itself (<c>pipeline:</c> as a mapping): an external program whose hash
+/// covers only the parameters it names (<see cref="Params"/>; null: all of the run's), the seed only when
+/// <see cref="PerSeed"/>, and the stages it reads (<see cref="Inputs"/>, earlier stages by name, passed as ${in.NAME}).
+/// </summary>
+public sealed record UserStage(string Name, CommandSpec Command, IReadOnlyList<string>? Params, IReadOnlyList<string> Inputs, bool PerSeed);
+
 /// <summary>One entry of command_options.code, with its place in the spec for messages about it.</summary>
 public sealed record CodePattern(string Pattern, int Line, int Column);
 
@@ -69,7 +76,7 @@ public sealed record ExperimentSpec
     /// <summary>The file it came from (for messages) and its exact text (stored with the experiment).</summary>
     public required string SourcePath { get; init; }
     public required string SourceText { get; init; }
-    /// <summary>"reinforced" (the MobileCLIP pipeline) or "command" (one external program per run).</summary>
+    /// <summary>"reinforced" (the MobileCLIP pipeline), "command" (one external program per run) or "stages" (the spec's own stages).</summary>
     public required string Pipeline { get; init; }
     public SweepMethod Method { get; init; } = SweepMethod.Grid;
     public MetricSpec? Metric { get; init; }
@@ -92,6 +99,9 @@ public sealed record ExperimentSpec
         new Dictionary<string, IReadOnlyDictionary<string, JsonObject>>();
     public IReadOnlyDictionary<string, ResourceSpec> Resources { get; init; } = new Dictionary<string, ResourceSpec>();
     public CommandSpec? Command { get; init; }
+
+    /// <summary>The stages of a pipeline the spec declares (pipeline "stages"), in run order; the last is the terminal one.</summary>
+    public IReadOnlyList<UserStage>? UserStages { get; init; }
     /// <summary>The profile that was applied (e.g. "smoke"), or null.</summary>
     public string? Profile { get; init; }
     /// <summary>Every profile the file defines, applied or not (each is planned too, so its problems surface).</summary>

@@ -24,7 +24,14 @@ internal sealed class SpecBuilder(DiagnosticBag diags)
         root = profiles.Apply(root, profile);
 
         var isCommand = root.Get("program") is not null || root.Get("command") is not null;
-        var pipeline = _r.Choice(root.Get("pipeline"), "pipeline", ["reinforced", "command"]) ?? (isCommand ? "command" : "reinforced");
+        // pipeline: as a mapping declares the spec's own stages; as a name it picks a built-in pipeline.
+        var ownStages = root.Get("pipeline") as SpecMapping;
+        var pipeline = ownStages is not null ? "stages"
+            : _r.Choice(root.Get("pipeline"), "pipeline", ["reinforced", "command"]) ?? (isCommand ? "command" : "reinforced");
+        if (ownStages is not null && isCommand)
+        {
+            diags.Add(root.KeyNode("program") ?? root.KeyNode("command")!, "a spec that declares its own stages under 'pipeline:' gives each stage its command; move 'program:'/'command:' into a stage");
+        }
         if (pipeline == "reinforced" && isCommand && root.Get("pipeline") is { } p)
         {
             diags.Add(p, "pipeline 'reinforced' does not run 'program:'/'command:'; use pipeline: command or drop them");
@@ -47,7 +54,7 @@ internal sealed class SpecBuilder(DiagnosticBag diags)
         var resources = sections.ReadResources(root.Get("resources"));
         var command = pipeline == "command" ? new CommandReader(_r, _notes).Read(root.Get("program"), root.Get("command"), root.Get("command_options"), root.Get("pipeline") ?? root) : null;
 
-        var parameters = new ParameterReader(_r, method == SweepMethod.Random, flatNames: pipeline == "command");
+        var parameters = new ParameterReader(_r, method == SweepMethod.Random, flatNames: pipeline is "command" or "stages");
         if (_r.Mapping(root.Get("parameters"), "parameters", "parameters: {student.lambda: {values: [0.5, 1.0]}}") is { } paramMap)
         {
             parameters.ReadParameters(paramMap);
@@ -59,6 +66,8 @@ internal sealed class SpecBuilder(DiagnosticBag diags)
         parameters.Finish();
         var seedParameter = pipeline == "command" ? WandbKeys.SeedsFromParameter(parameters, root, _notes, path) : null;
         seeds = seedParameter ?? seeds;
+        var parameterKeys = parameters.Axes.SelectMany(a => a.Keys).Select(k => k.Value).Concat(parameters.Fixed.Select(f => f.Key.Value)).ToHashSet(StringComparer.Ordinal);
+        var userStages = ownStages is null ? null : new UserStageReader(_r, _notes).Read(ownStages, parameterKeys);
 
         var assignments = new AssignmentReader(_r, parameters.Axes, parameters.Fixed);
         var baseline = root.Get("baseline") is { } baselineNode and not SpecScalar { IsNull: true } ? assignments.Read(baselineNode, "baseline") : null;
@@ -107,6 +116,7 @@ internal sealed class SpecBuilder(DiagnosticBag diags)
             Variants = variants,
             Resources = resources,
             Command = command,
+            UserStages = userStages,
             Profile = profile,
             ProfileNames = profiles.Names,
             SeedParameter = seedParameter is null ? null : "seed",

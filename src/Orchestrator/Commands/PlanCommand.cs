@@ -35,7 +35,7 @@ public sealed class PlanCommand : Command<PlanCommand.Settings>
         if (plan.Expansion.LeftOutByCap > 0)
             AnsiConsole.MarkupLine($"[yellow]run_cap left out {plan.Expansion.LeftOutByCap} of {plan.Expansion.TotalBeforeCap} cells[/]");
         var table = new Table().AddColumns("stage type", "unique", "instances in runs", "already done");
-        foreach (var group in plan.Stages.GroupBy(s => s.Type))
+        foreach (var group in plan.Stages.GroupBy(s => s.Kind))
         {
             var instances = plan.Runs.Sum(r => r.StageHashesByKey.Values.Count(h => group.Any(g => g.Hash == h)));
             table.AddRow(group.Key, group.Count().ToString(), instances.ToString(), group.Count(s => reused.Contains(s.Hash)).ToString());
@@ -58,7 +58,7 @@ public sealed class PlanCommand : Command<PlanCommand.Settings>
         foreach (var r in plan.Runs)
             runs.Add(new JsonObject { ["id"] = r.RunKey, ["params"] = JsonNode.Parse(JsonCanonical.Serialize(r.Params)), ["seed"] = r.Seed });
         var byType = new JsonObject();
-        foreach (var g in plan.Stages.GroupBy(s => s.Type).OrderBy(g => g.Key, StringComparer.Ordinal)) byType[g.Key] = g.Count();
+        foreach (var g in plan.Stages.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal)) byType[g.Key] = g.Count();
         return new JsonObject
         {
             ["experiment"] = plan.Spec.Name,

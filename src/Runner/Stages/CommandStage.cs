@@ -9,7 +9,7 @@ namespace Ablations.Runner.Stages;
 /// <summary>
 /// Runs an external trainer once per run. The argv template takes W&amp;B's macros (${env}, ${interpreter},
 /// ${program}, ${args} and its other forms, ${args_json}, ${args_json_file}, ${envvar:NAME}; see
-/// <see cref="CommandTemplate"/>) and ours (${seed}, ${param.KEY}, ${metrics_file}, ${output_dir}). Output goes to command.log; metrics are JSON lines written to $ABLATIONS_METRICS_FILE (or
+/// <see cref="CommandTemplate"/>) and ours (${seed}, ${param.KEY}, ${metrics_file}, ${output_dir} or ${out}, ${in.STAGE}). Output goes to command.log; metrics are JSON lines written to $ABLATIONS_METRICS_FILE (or
 /// printed on stdout): {"name": "loss", "step": 10, "value": 0.5}, a final {"name": "acc", "value": 0.9}, or
 /// W&amp;B-style {"loss": 0.5, "_step": 10}.
 /// </summary>
@@ -33,7 +33,7 @@ internal sealed class CommandStage : IStageExecutor
         var envVars = (config["envvar"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "");
         var argv = CommandTemplate.Expand(
             config["command"]!.AsArray().Select(a => a!.GetValue<string>()).ToList(),
-            new CommandTemplate.Values(config["program"]?.GetValue<string>(), args, argsJson, paramText, envVars, seed, argsJsonFile, metricsFile, ctx.OutputDir));
+            new CommandTemplate.Values(config["program"]?.GetValue<string>(), args, argsJson, paramText, envVars, seed, argsJsonFile, metricsFile, ctx.OutputDir, ctx.Inputs));
         if (argv.Count == 0)
             throw new StageFailedException(FailureKind.InvalidConfig, "command: the command expands to nothing; give at least a program");
 
@@ -43,6 +43,7 @@ internal sealed class CommandStage : IStageExecutor
         environment["ABLATIONS_OUTPUT_DIR"] = ctx.OutputDir;
         environment["ABLATIONS_SEED"] = seed.ToString(CultureInfo.InvariantCulture);
         environment["ABLATIONS_PARAMS_FILE"] = paramsFile;
+        foreach (var (stage, dir) in ctx.Inputs) environment[InputVariable(stage)] = dir;
         var psi = ProcessGroup.StartInfo(argv, workDir, environment);
 
         var logPath = Path.Combine(ctx.OutputDir, "command.log");
@@ -104,6 +105,9 @@ internal sealed class CommandStage : IStageExecutor
             throw new StageFailedException(FailureKind.ExternalFailure, $"command exited with code {process.ExitCode}; last lines of its output:\n{lastLines}");
         }
     }
+
+    /// <summary>ABLATIONS_IN_TEACHER for the input stage 'teacher' ('-' becomes '_'): the folder ${in.teacher} names.</summary>
+    internal static string InputVariable(string stage) => "ABLATIONS_IN_" + stage.ToUpperInvariant().Replace('-', '_');
 
     /// <summary>Reads new complete lines of the metrics file while the program runs, so curves are live.</summary>
     private sealed class MetricFileFollower(string path, IMetricSink sink) : IDisposable

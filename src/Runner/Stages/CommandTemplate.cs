@@ -8,7 +8,8 @@ namespace Ablations.Runner.Stages;
 /// ${args} --key=value, ${args_no_hyphens} key=value, ${args_no_equals} --key value, ${args_no_boolean_flags} --key for
 /// true (false left out), ${args_append_hydra} +key=value, ${args_override_hydra} ++key=value; ${args_json} is one
 /// argument holding them all as JSON. Inside any entry ${program}, ${args_json}, ${args_json_file}, ${seed},
-/// ${param.KEY}, ${envvar:NAME}, ${metrics_file} and ${output_dir} are replaced as text. The values are the planner's
+/// ${param.KEY}, ${envvar:NAME}, ${metrics_file}, ${output_dir} (or ${out}) and ${in.STAGE} (the published folder of
+/// an upstream stage of the spec's own pipeline) are replaced as text. The values are the planner's
 /// (the stage config's <c>args</c>, as W&amp;B formats them), so the program gets exactly what the stage hash covers.
 /// </summary>
 internal static class CommandTemplate
@@ -17,7 +18,7 @@ internal static class CommandTemplate
     public sealed record Values(
         string? Program, IReadOnlyList<(string Name, string Text, bool? Flag)> Args, string ArgsJson,
         IReadOnlyDictionary<string, string> ParamText, IReadOnlyDictionary<string, string> EnvVars,
-        long Seed, string ArgsJsonFile, string MetricsFile, string OutputDir);
+        long Seed, string ArgsJsonFile, string MetricsFile, string OutputDir, IReadOnlyDictionary<string, string>? Inputs = null);
 
     public static List<string> Expand(IReadOnlyList<string> template, Values v)
     {
@@ -81,7 +82,10 @@ internal static class CommandTemplate
             .Replace("${args_json}", v.ArgsJson, StringComparison.Ordinal)
             .Replace("${seed}", v.Seed.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("${metrics_file}", v.MetricsFile, StringComparison.Ordinal)
-            .Replace("${output_dir}", v.OutputDir, StringComparison.Ordinal);
+            .Replace("${output_dir}", v.OutputDir, StringComparison.Ordinal)
+            .Replace("${out}", v.OutputDir, StringComparison.Ordinal);
+        foreach (var (stage, dir) in v.Inputs ?? new Dictionary<string, string>())
+            text = text.Replace("${in." + stage + "}", dir, StringComparison.Ordinal);
         foreach (var (key, value) in v.ParamText)
             text = text.Replace("${param." + key + "}", value, StringComparison.Ordinal);
         foreach (var (name, value) in v.EnvVars)

@@ -16,7 +16,7 @@ internal sealed partial class CommandPipeline : IPipeline
 {
     public string Name => "command";
 
-    public IReadOnlyCollection<string> StageTypes { get; } = ["command"];
+    public IReadOnlyCollection<string> ResourceNames(ExperimentSpec spec) => ["command"];
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\$\{envvar:([A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial System.Text.RegularExpressions.Regex EnvVar();
@@ -25,6 +25,15 @@ internal sealed partial class CommandPipeline : IPipeline
     {
         var command = spec.Command
             ?? throw new PlanningException([spec.ProblemAt("command", "command: the command pipeline needs `program` or `command`; add e.g. `command: [bash, train.sh, ${args}]`")]);
+        return [new StageSpec("command", "command", Config(spec, command, runParams, seed, ""), new Dictionary<string, string>())];
+    }
+
+    /// <summary>
+    /// The config of one command stage: everything its output may depend on, so it is hashed.
+    /// <paramref name="where"/> is the spec path the command's keys sit under ("" at the top, "pipeline.NAME." in a stage).
+    /// </summary>
+    internal static JsonObject Config(ExperimentSpec spec, CommandSpec command, IReadOnlyDictionary<string, JsonNode?> runParams, long seed, string where)
+    {
         var specDir = Path.GetDirectoryName(Path.GetFullPath(spec.SourcePath)) ?? ".";
         var workDir = Path.GetFullPath(command.WorkingDirectory ?? ".", specDir);
 
@@ -55,12 +64,12 @@ internal sealed partial class CommandPipeline : IPipeline
         {
             var programPath = Path.GetFullPath(program, workDir);
             if (!File.Exists(programPath))
-                throw new PlanningException([spec.ProblemAt("program", $"program: '{program}' not found (looked for {programPath}); fix the path, relative to command_options.working_dir or the spec's folder")]);
+                throw new PlanningException([spec.ProblemAt(where + "program", $"{where}program: '{program}' not found (looked for {programPath}); fix the path, relative to the working_dir or the spec's folder")]);
             using var stream = File.OpenRead(programPath);
             config["program_sha256"] = Convert.ToHexStringLower(SHA256.HashData(stream));
         }
-        if (command.Code is { Count: > 0 } code) config["code"] = CodeHashes(code, workDir, spec.SourcePath);
-        return [new StageSpec("command", "command", config, new Dictionary<string, string>())];
+        if (command.Code is { Count: > 0 } code) config["code"] = CodeHashes(code, workDir, spec.SourcePath, where.Length == 0 ? "command_options.code" : where + "code");
+        return config;
     }
 
     /// <summary>
@@ -78,7 +87,7 @@ internal sealed partial class CommandPipeline : IPipeline
     }
 
     /// <summary>Relative path → SHA-256 of every file the patterns match. A pattern that matches nothing is a mistake, not an empty set.</summary>
-    private static JsonObject CodeHashes(IReadOnlyList<CodePattern> patterns, string workDir, string specPath)
+    private static JsonObject CodeHashes(IReadOnlyList<CodePattern> patterns, string workDir, string specPath, string where)
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var problems = new List<SpecDiagnostic>();
@@ -89,7 +98,7 @@ internal sealed partial class CommandPipeline : IPipeline
             var matched = matcher.GetResultsInFullPath(workDir).ToList();
             if (matched.Count == 0)
             {
-                problems.Add(new SpecDiagnostic(specPath, pattern.Line, pattern.Column, $"command_options.code: '{pattern.Pattern}' matches no file under {workDir}; fix the pattern (relative to command_options.working_dir or the spec's folder)"));
+                problems.Add(new SpecDiagnostic(specPath, pattern.Line, pattern.Column, $"{where}: '{pattern.Pattern}' matches no file under {workDir}; fix the pattern (relative to the working_dir or the spec's folder)"));
                 continue;
             }
             foreach (var file in matched)

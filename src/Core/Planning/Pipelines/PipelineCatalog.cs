@@ -4,7 +4,7 @@ namespace Ablations.Core.Planning.Pipelines;
 public static class PipelineCatalog
 {
     private static readonly IReadOnlyDictionary<string, IPipeline> All =
-        new IPipeline[] { new ReinforcedPipeline(), new CommandPipeline() }.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        new IPipeline[] { new ReinforcedPipeline(), new CommandPipeline(), new UserPipeline() }.ToDictionary(p => p.Name, StringComparer.Ordinal);
 
     public static IReadOnlyCollection<string> Names => All.Keys.ToList();
 

@@ -27,7 +27,7 @@ public sealed class ReinforcedPipeline : IPipeline
 
     public string Name => "reinforced";
 
-    public IReadOnlyCollection<string> StageTypes => StageSections;
+    public IReadOnlyCollection<string> ResourceNames(ExperimentSpec spec) => StageSections;
 
     public IReadOnlyList<StageSpec> Build(ExperimentSpec spec, IReadOnlyDictionary<string, JsonNode?> runParams, JsonObject runConfig, long seed)
     {

@@ -1,0 +1,130 @@
+namespace Ablations.Orchestrator.Tests.EndToEnd;
+
+/// <summary>
+/// A three-stage pipeline of the user's own programs, through the real CLI: a data stage keyed only by the teachers is
+/// computed once for every KD scale and seed, an added axis value runs only its own stages, an edited program reruns
+/// what it feeds, and a stage that fails fails only the runs that need it.
+/// </summary>
+[Collection("processes")]
+public sealed class UserPipelineTests
+{
+    // Each program notes its call in calls.txt (in the spec's folder, the working directory), so the test counts runs.
+    private const string Gen = """
+        #!/usr/bin/env bash
+        set -e
+        echo "gen $1" >> calls.txt
+        echo "teachers=$1" > "$2/data.txt"
+        echo "{\"name\": \"rows\", \"value\": ${#1}}"
+        """;
+
+    private const string Train = """
+        #!/usr/bin/env bash
+        set -e
+        echo "train $2 $3" >> calls.txt
+        [ "$2" != 99 ] || { echo "kd 99 diverged" >&2; exit 4; }
+        n=$(wc -c < "$1/data.txt")
+        echo $(( (n * 7 + $2 * 3 + $3) % 97 )) > "$4/model.txt"
+        echo "{\"name\": \"loss\", \"step\": 1, \"value\": 2.5}"
+        """;
+
+    private const string Eval = """
+        #!/usr/bin/env bash
+        set -e
+        echo "eval" >> calls.txt
+        echo "{\"name\": \"acc\", \"value\": $(cat "$1/model.txt")}"
+        """;
+
+    private static string Spec(string kd) => $$"""
+        name: own-pipeline
+        metric: {name: acc, goal: maximize}
+        seeds: [1, 2]
+        parameters:
+          teachers: {values: [a, ab]}
+          kd: {values: {{kd}}}
+        pipeline:
+          gen:
+            command: [bash, gen.sh, "${param.teachers}", "${out}"]
+            params: [teachers]
+            per_seed: false
+            code: [gen.sh]
+          train:
+            command: [bash, train.sh, "${in.gen}", "${param.kd}", "${seed}", "${out}"]
+            inputs: [gen]
+            params: [kd]
+            code: [train.sh]
+          eval:
+            command: [bash, eval.sh, "${in.train}"]
+            inputs: [train]
+            params: []
+            code: [eval.sh]
+        """;
+
+    [Fact]
+    public void OwnPipeline_SharedStagesRunOnce_AnAddedValueRunsOnlyItsStages_AnEditedProgramRerunsWhatItFeeds()
+    {
+        using var dir = new TempDir();
+        dir.Write("gen.sh", Gen);
+        dir.Write("train.sh", Train);
+        dir.Write("eval.sh", Eval);
+        var spec = dir.Write("p.yaml", Spec("[5, 20]"));
+
+        var first = Ablate.Run(dir.Path, "run", spec);
+
+        Assert.True(first.ExitCode == 0, first.All);
+        Assert.Contains("8 runs (8 new), 18 unique stages (18 new", first.Stdout);
+        var calls = Calls(dir);
+        Assert.Equal(2, calls.Count(c => c.StartsWith("gen ", StringComparison.Ordinal))); // once per teacher list, for 4 runs each
+        Assert.Equal(8, calls.Count(c => c.StartsWith("train ", StringComparison.Ordinal)));
+        Assert.Equal(8, calls.Count(c => c == "eval"));
+        var results = ReportedResults.Of(dir.Path, "own-pipeline");
+        Assert.Equal(9, results.Count);
+        Assert.Contains("metric.acc", results[0]);
+        Assert.Contains("metric.gen.rows", results[0]); // an upstream stage's metrics, under its name
+        // teachers a, kd 5, seed 1: data.txt is "teachers=a\n" (11 bytes): (77 + 15 + 1) % 97 = 93, read by eval through ${in.train}
+        Assert.Contains(results, r => r.Contains(",1,succeeded,", StringComparison.Ordinal) && r.Contains(",a,5,93,", StringComparison.Ordinal));
+
+        File.WriteAllText(Path.Combine(dir.Path, "calls.txt"), "");
+        dir.Write("p.yaml", Spec("[5, 20, 50]"));
+        var plan = Ablate.Run(dir.Path, "plan", spec, "--json");
+        var added = Ablate.Run(dir.Path, "run", spec);
+
+        Assert.True(added.ExitCode == 0, added.All);
+        Assert.Contains("26 unique stages (8 new, 18 already done)", added.Stdout);
+        Assert.Contains("\"reused\": 18", plan.Stdout);
+        calls = Calls(dir);
+        Assert.DoesNotContain(calls, c => c.StartsWith("gen ", StringComparison.Ordinal));
+        Assert.Equal(["train 50 1", "train 50 1", "train 50 2", "train 50 2"], calls.Where(c => c.StartsWith("train ", StringComparison.Ordinal)).Order());
+        Assert.Equal(13, ReportedResults.Of(dir.Path, "own-pipeline").Count);
+
+        File.WriteAllText(Path.Combine(dir.Path, "calls.txt"), "");
+        dir.Write("eval.sh", Eval + "\n# reads the model the same way, edited all the same\n");
+        var edited = Ablate.Run(dir.Path, "run", spec);
+
+        Assert.True(edited.ExitCode == 0, edited.All);
+        calls = Calls(dir);
+        Assert.Equal(12, calls.Count(c => c == "eval"));
+        Assert.DoesNotContain(calls, c => !c.Equals("eval", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OwnPipeline_AStageFails_OnlyTheRunsThatNeedItFail()
+    {
+        using var dir = new TempDir();
+        dir.Write("gen.sh", Gen);
+        dir.Write("train.sh", Train);
+        dir.Write("eval.sh", Eval);
+        var spec = dir.Write("p.yaml", Spec("[5, 99]"));
+
+        var run = Ablate.Run(dir.Path, "run", spec);
+
+        Assert.NotEqual(0, run.ExitCode);
+        var results = ReportedResults.Of(dir.Path, "own-pipeline").Skip(1).ToList();
+        Assert.Equal(8, results.Count);
+        Assert.All(results.Where(r => r.Contains(",5,", StringComparison.Ordinal)), r => Assert.Contains(",succeeded,", r));
+        Assert.All(results.Where(r => r.Contains(",99,", StringComparison.Ordinal)), r => Assert.Contains(",failed,", r));
+        var status = Ablate.Run(dir.Path, "status", "own-pipeline");
+        Assert.Contains("command exited with code 4", status.Stdout);
+    }
+
+    private static List<string> Calls(TempDir dir) => File.ReadAllLines(Path.Combine(dir.Path, "calls.txt")).Where(l => l.Length > 0).ToList();
+}
