@@ -126,5 +126,23 @@ public sealed class UserPipelineTests
         Assert.Contains("command exited with code 4", status.Stdout);
     }
 
+    [Fact]
+    public void ShippedPythonExample_RunsEndToEnd_TeacherTargetsComputedOncePerEnsemble()
+    {
+        using var dir = new TempDir();
+        var spec = Repo.File("experiments/pipelines/kd-toy.yaml");
+
+        var plan = Ablate.Run(dir.Path, "plan", spec);
+        var run = Ablate.Run(dir.Path, "run", spec);
+
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Matches(@"│ teachers\s+│ 3\s+│ 18\s+│", plan.Stdout); // 3 ensembles, each shared by 2 KD scales × 3 seeds
+        Assert.Contains("18 runs (18 new), 39 unique stages", run.Stdout);
+        var results = ReportedResults.Of(dir.Path, "kd-toy");
+        Assert.Equal(19, results.Count);
+        Assert.All(results.Skip(1), r => Assert.Contains(",succeeded,", r));
+        Assert.Contains("metric.teachers.top1_agreement", results[0]);
+    }
+
     private static List<string> Calls(TempDir dir) => File.ReadAllLines(Path.Combine(dir.Path, "calls.txt")).Where(l => l.Length > 0).ToList();
 }
