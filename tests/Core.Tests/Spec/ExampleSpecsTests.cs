@@ -37,6 +37,29 @@ public class ExampleSpecsTests
         }
     }
 
+    /// <summary>
+    /// The MobileCLIP2 cluster spec cannot run here, but its plan must show the reuse that makes it affordable: the
+    /// captions once, one reinforced dataset per teacher ensemble (each shared by 18 trainings: 3 KD scales × 2 caption
+    /// mixes × 3 seeds), and a student and an evaluation per run, all on the gpu queue.
+    /// </summary>
+    [Fact]
+    public void PlanLoad_MobileClip2ClusterSpec_GeneratesEachDatasetOnceForAllTheTrainingsOnIt()
+    {
+        var result = PlanLoader.Load(Path.Combine(Experiments(), "pipelines", "mobileclip2.yaml"));
+        Assert.True(result.Ok, string.Join("\n", result.Problems));
+        var plan = result.Plan!;
+
+        Assert.Equal(36, plan.Runs.Count);
+        var unique = plan.Stages.GroupBy(s => s.Kind).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["captions"] = 1, ["captions_ft"] = 1, ["datagen"] = 2, ["train"] = 36, ["eval"] = 36 }, unique);
+        var datasets = plan.Runs.GroupBy(r => r.StageHashesByKey["datagen"]).ToList();
+        Assert.All(datasets, d => Assert.Equal(18, d.Count()));
+        Assert.All(datasets, d => Assert.Single(d.Select(r => r.Params["teachers"]!.ToJsonString()).Distinct()));
+        Assert.All(plan.Stages, s => Assert.Equal("gpu", s.Queue));
+        var train = plan.Stages.First(s => s.Kind == "train");
+        Assert.Contains("--distill-logit-scale", train.Config["command"]!.AsArray().Select(a => a!.GetValue<string>()));
+    }
+
     private static ExperimentSpec Load(string file, string? profile = null)
     {
         var result = SpecLoader.Load(Example(file), profile);
