@@ -35,6 +35,16 @@ public sealed partial class ResultsStore
             .ToList();
     });
 
+    /// <summary>Stage hash → the key its runs gave it (a spec's own stage name, "teacher:t_a"…), for the stages of a revision.</summary>
+    public IReadOnlyDictionary<string, string> StageKeysOfRevision(int revisionId) => Guard(() =>
+    {
+        using var db = NewContext();
+        return (IReadOnlyDictionary<string, string>)db.RunStages.AsNoTracking()
+            .Where(rs => db.RevisionRuns.Any(rr => rr.RevisionId == revisionId && rr.RunId == rs.RunId))
+            .Select(rs => new { rs.StageHash, rs.StageKey }).Distinct().ToList()
+            .GroupBy(l => l.StageHash).ToDictionary(g => g.Key, g => g.Min(l => l.StageKey)!, StringComparer.Ordinal);
+    });
+
     /// <summary>
     /// The current revision's runs as cell key → stage key → stage hash, and those stages as they are stored: what a
     /// new plan of the experiment is compared with to say why a stage is new. Empty for an unknown experiment.

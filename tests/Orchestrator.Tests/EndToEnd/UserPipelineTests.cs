@@ -2,8 +2,8 @@ namespace Ablations.Orchestrator.Tests.EndToEnd;
 
 /// <summary>
 /// A three-stage pipeline of the user's own programs, through the real CLI: a data stage keyed only by the teachers is
-/// computed once for every KD scale and seed, an added axis value runs only its own stages, an edited program reruns
-/// what it feeds, and a stage that fails fails only the runs that need it.
+/// computed once for every KD scale and seed (and reused by another experiment), an added axis value runs only its own
+/// stages, an edited program reruns what it feeds, and a stage that fails fails only the runs that need it.
 /// </summary>
 [Collection("processes")]
 public sealed class UserPipelineTests
@@ -104,6 +104,18 @@ public sealed class UserPipelineTests
         calls = Calls(dir);
         Assert.Equal(12, calls.Count(c => c == "eval"));
         Assert.DoesNotContain(calls, c => !c.Equals("eval", StringComparison.Ordinal));
+        var status = Ablate.Run(dir.Path, "status", "own-pipeline");
+        Assert.Matches(@"│ gen\s+│ [0-9a-f]{12} │ succeeded", status.Stdout); // listed by the names the spec gave its stages
+
+        // Another experiment over the same data stage (one teacher list, other KD scales) computes no dataset again.
+        File.WriteAllText(Path.Combine(dir.Path, "calls.txt"), "");
+        var other = dir.Write("other.yaml", Spec("[7]").Replace("name: own-pipeline", "name: other-study", StringComparison.Ordinal)
+            .Replace("teachers: {values: [a, ab]}", "teachers: {values: [ab]}", StringComparison.Ordinal));
+        var second = Ablate.Run(dir.Path, "run", other);
+
+        Assert.True(second.ExitCode == 0, second.All);
+        Assert.Contains("5 unique stages (4 new, 1 already done)", second.Stdout);
+        Assert.DoesNotContain(Calls(dir), c => c.StartsWith("gen ", StringComparison.Ordinal));
     }
 
     [Fact]
