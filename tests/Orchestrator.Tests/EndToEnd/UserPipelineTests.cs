@@ -63,10 +63,7 @@ public sealed class UserPipelineTests
     public void OwnPipeline_SharedStagesRunOnce_AnAddedValueRunsOnlyItsStages_AnEditedProgramRerunsWhatItFeeds()
     {
         using var dir = new TempDir();
-        dir.Write("gen.sh", Gen);
-        dir.Write("train.sh", Train);
-        dir.Write("eval.sh", Eval);
-        var spec = dir.Write("p.yaml", Spec("[5, 20]"));
+        var spec = Project(dir, "[5, 20]");
 
         var first = Ablate.Run(dir.Path, "run", spec);
 
@@ -122,10 +119,7 @@ public sealed class UserPipelineTests
     public void OwnPipeline_AStageFails_OnlyTheRunsThatNeedItFail()
     {
         using var dir = new TempDir();
-        dir.Write("gen.sh", Gen);
-        dir.Write("train.sh", Train);
-        dir.Write("eval.sh", Eval);
-        var spec = dir.Write("p.yaml", Spec("[5, 99]"));
+        var spec = Project(dir, "[5, 99]");
 
         var run = Ablate.Run(dir.Path, "run", spec);
 
@@ -154,6 +148,15 @@ public sealed class UserPipelineTests
         Assert.Equal(19, results.Count);
         Assert.All(results.Skip(1), r => Assert.Contains(",succeeded,", r));
         Assert.Contains("metric.teachers.top1_agreement", results[0]);
+    }
+
+    /// <summary>The three programs and the spec (p.yaml) with these KD scales; returns the spec's path.</summary>
+    private static string Project(TempDir dir, string kd)
+    {
+        dir.Write("gen.sh", Gen);
+        dir.Write("train.sh", Train);
+        dir.Write("eval.sh", Eval);
+        return dir.Write("p.yaml", Spec(kd));
     }
 
     private static List<string> Calls(TempDir dir) => File.ReadAllLines(Path.Combine(dir.Path, "calls.txt")).Where(l => l.Length > 0).ToList();
