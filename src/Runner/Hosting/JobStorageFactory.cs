@@ -7,7 +7,7 @@ using Hangfire.Storage.SQLite;
 namespace Ablations.Runner.Hosting;
 
 /// <summary>
-/// The Hangfire job storage of a workspace. SQLite is safe with ONE server process per file (STACK.md), so the
+/// The Hangfire job storage of a workspace. SQLite is safe with ONE server process per file (docs/stages.md, "How stages are run"), so the
 /// embedded default runs a single runner process; PostgreSQL takes many. Invisibility is set above the longest
 /// stage so a running job is not fetched twice; our own claim in the results store covers the rest.
 /// </summary>

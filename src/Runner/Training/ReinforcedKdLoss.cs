@@ -11,7 +11,7 @@ internal sealed record TeacherTargets(Tensor Image, Tensor Text, double Scale);
 internal sealed record LossParts(Tensor Total, Tensor Clip, Tensor Kd);
 
 /// <summary>
-/// METHOD.md §2 exactly: per teacher P_k = row-softmax(t_k·Ψimg^k·Ψtxt^kᵀ); ensemble target P = mean_k P_k
+/// docs/method.md, "The loss", exactly: per teacher P_k = row-softmax(t_k·Ψimg^k·Ψtxt^kᵀ); ensemble target P = mean_k P_k
 /// (an average of probability matrices, not of embeddings or logits); KD = cross-entropy of P against the
 /// student's row-log-softmax of s·Φimg·Φtxtᵀ, averaged over rows, for image→text and text→image (transposed
 /// similarities), averaged; total = (1−λ)·CLIP + λ·KD. The caller sums the GT-caption and synthetic-caption terms.

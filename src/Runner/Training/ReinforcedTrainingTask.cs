@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Ablations.Runner.Training;
 
 /// <summary>
-/// A student step per METHOD.md §3: per image one stored augmentation (uniformly, or epoch mod N when
+/// A student step per docs/method.md, "Sampling, per step": per image one stored augmentation (uniformly, or epoch mod N when
 /// sequential) replayed from its parameters — the teachers' image targets are the embeddings stored for that
 /// index; one synthetic caption by picking a captioner of the mix uniformly, then one of its captions
 /// uniformly; the loss on (image, GT caption) plus the loss on (same image, synthetic caption). The host work

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Ablations.Runner.Tests.Training;
 
-/// <summary>Expected numbers were computed by hand (a 20-line pure-Python transcription of METHOD.md §2) for b = 2, D = 2.</summary>
+/// <summary>Expected numbers were computed by hand (a 20-line pure-Python transcription of docs/method.md, "The loss") for b = 2, D = 2.</summary>
 public sealed class ReinforcedKdLossTests
 {
     private static readonly float[] StudentImage = [1, 0, 0.6f, 0.8f];
