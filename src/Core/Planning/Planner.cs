@@ -95,9 +95,9 @@ public static partial class Planner
     /// <summary>Queue names Hangfire accepts, and stage types the pipeline has (a typo such as 'teahcer' would never match).</summary>
     private static IEnumerable<SpecDiagnostic> ResourceProblems(ExperimentSpec spec, IPipeline pipeline)
     {
+        var types = pipeline.ResourceNames(spec);
         foreach (var (type, resource) in spec.Resources)
         {
-            var types = pipeline.ResourceNames(spec);
             if (type != "default" && types is not null && !types.Contains(type))
             {
                 var known = types.Append("default").ToList();

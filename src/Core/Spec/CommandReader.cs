@@ -28,7 +28,10 @@ internal sealed partial class CommandReader(NodeReader reader, List<SpecDiagnost
     [GeneratedRegex(@"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")]
     private static partial Regex Duration();
 
-    public CommandSpec Read(SpecNode? programNode, SpecNode? commandNode, SpecNode? optionsNode, SpecNode fallback)
+    /// <param name="optionsNode">command_options, or the stage's own mapping when <paramref name="stage"/> is given.</param>
+    /// <param name="stage">The spec path of a stage of the spec's own pipeline ("pipeline.train"), whose options sit among
+    /// its own keys and which may read inputs (${in.STAGE}); null for a command spec.</param>
+    public CommandSpec Read(SpecNode? programNode, SpecNode? commandNode, SpecNode? optionsNode, SpecNode fallback, string? stage = null)
     {
         var program = reader.String(programNode, "program", "program: train.py");
         var command = DefaultCommand;
@@ -40,6 +43,10 @@ internal sealed partial class CommandReader(NodeReader reader, List<SpecDiagnost
                 if (item is SpecScalar { IsNull: false } s)
                 {
                     argv.Add(s.Value);
+                    if (stage is null && s.Value.Contains("${in.", StringComparison.Ordinal))
+                    {
+                        reader.Diags.Add(item, $"'{NodeReader.Short(s.Value)}': only a stage of the spec's own pipeline reads inputs (${{in.STAGE}}); declare stages under pipeline: or drop it");
+                    }
                     if (s.Value.StartsWith("${", StringComparison.Ordinal) && s.Value.EndsWith('}') && !Macros.Contains(s.Value) && !NamedMacro().IsMatch(s.Value))
                     {
                         var hint = KeySuggester.Nearest(s.Value, Macros) is { } near ? $"did you mean '{near}'? " : "";
@@ -69,15 +76,16 @@ internal sealed partial class CommandReader(NodeReader reader, List<SpecDiagnost
                 $"program '{NodeReader.Short(program)}' is not used: the command has no ${{program}}, so it is neither run nor checked; list files the command reads under command_options.code"));
         }
 
-        var (workingDir, env, timeout, code) = reader.Mapping(optionsNode, "command_options", "command_options: {working_dir: ., timeout: 10m}") is { } options
-            ? ReadOptions(options, "command_options", checkKeys: true)
+        var where = stage ?? "command_options";
+        var (workingDir, env, timeout, code) = reader.Mapping(optionsNode, where, "command_options: {working_dir: ., timeout: 10m}") is { } options
+            ? ReadOptions(options, where, checkKeys: stage is null)
             : (null, new Dictionary<string, string>(StringComparer.Ordinal), null, []);
         return new CommandSpec(program, command, workingDir, env, timeout, code);
     }
 
 
     /// <summary>working_dir, env, timeout and code: under command_options, or among a pipeline stage's own keys (<paramref name="where"/>).</summary>
-    public (string? WorkingDir, Dictionary<string, string> Env, TimeSpan? Timeout, List<CodePattern> Code) ReadOptions(SpecMapping options, string where, bool checkKeys)
+    private (string? WorkingDir, Dictionary<string, string> Env, TimeSpan? Timeout, List<CodePattern> Code) ReadOptions(SpecMapping options, string where, bool checkKeys)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         var code = new List<CodePattern>();

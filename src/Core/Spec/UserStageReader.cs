@@ -23,7 +23,7 @@ internal sealed partial class UserStageReader(NodeReader reader, List<SpecDiagno
     private static partial Regex InputMacro();
 
     /// <summary>${args} and its other forms pass every parameter the stage names.</summary>
-    private static readonly string[] ArgsMacros = ["${args}", "${args_no_hyphens}", "${args_no_boolean_flags}", "${args_no_equals}", "${args_append_hydra}", "${args_override_hydra}", "${args_json}", "${args_json_file}"];
+    private static readonly string[] ArgsMacros = [.. CommandReader.Macros.Where(m => m.StartsWith("${args", StringComparison.Ordinal))];
 
     public List<UserStage> Read(SpecMapping pipeline, IReadOnlyCollection<string> parameterKeys)
     {
@@ -52,9 +52,7 @@ internal sealed partial class UserStageReader(NodeReader reader, List<SpecDiagno
             {
                 reader.Diags.Add(key, $"{where}: give the stage's command, e.g. command: [python3, {name}.py, --out, \"${{out}}\"]");
             }
-            var command = new CommandReader(reader, notes).Read(map.Get("program"), map.Get("command"), null, key);
-            var (workingDir, env, timeout, code) = new CommandReader(reader, notes).ReadOptions(map, where, checkKeys: false);
-            command = command with { WorkingDirectory = workingDir, Environment = env, Timeout = timeout, Code = code };
+            var command = new CommandReader(reader, notes).Read(map.Get("program"), map.Get("command"), map, key, stage: where);
 
             var parameters = ReadNames(map.Get("params"), $"{where}.params", parameterKeys, "parameters", "params: [student.lr]");
             var inputs = ReadNames(map.Get("inputs"), $"{where}.inputs", declared, "earlier stages", "inputs: [teacher]") ?? [];

@@ -21,7 +21,7 @@ internal sealed class CaptionerStage : IStageExecutor
         var device = StageSupport.Device(ctx);
         var world = new WorldData(ctx.Input("world"));
         var tok = world.Manifest.Tokenizer();
-        using var model = StageSupport.Seeded(o.Seed, () => Models.NewCaptioner(o.Arch, world.Manifest, tok, device));
+        using var model = TorchRuntime.Build(o.Seed, () => Models.NewCaptioner(o.Arch, world.Manifest, tok, device));
         var size = world.Manifest.ImageSize;
 
         var web = world.Pool("web");

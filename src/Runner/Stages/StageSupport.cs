@@ -33,8 +33,5 @@ internal static class StageSupport
         }
     }
 
-    /// <summary>A model built from a seed, reproducibly even while other workers build theirs (<see cref="TorchRuntime.Build"/>).</summary>
-    public static T Seeded<T>(long seed, Func<T> build) => TorchRuntime.Build(seed, build);
-
     public static void Invalid(string message) => throw new StageFailedException(FailureKind.InvalidConfig, message);
 }

@@ -30,7 +30,7 @@ internal sealed class StudentStage(ITeacherTargetReader reader) : IStageExecutor
         var size = world.Manifest.ImageSize;
         var pool = world.Pool(o.Pool);
         var source = Load(ctx, o, pool, size);
-        using var model = StageSupport.Seeded(o.Seed, () => Models.NewClip(o.Arch, world.Manifest, tok, device));
+        using var model = TorchRuntime.Build(o.Seed, () => Models.NewClip(o.Arch, world.Manifest, tok, device));
         var task = new ReinforcedTrainingTask(model, source, tok, o.Schedule.BatchSize, o.Seed, size, o.Lambda, o.SequentialSampling, o.GtReplaceProb, device);
         var steps = Batches.StepsFor(pool.Count, task.BatchSize, o.Schedule.Epochs);
         var loss = Trainer.Run(task, new TrainerOptions(o.Schedule, steps, ctx.ScratchDir), ctx.Metrics, ctx.Progress, ctx.Log, ctx.Cancellation);

@@ -19,7 +19,7 @@ internal sealed class TeacherStage : IStageExecutor
         var world = new WorldData(ctx.Input("world"));
         var tok = world.Manifest.Tokenizer();
         var pool = world.Pool(o.Pool);
-        using var model = StageSupport.Seeded(o.Seed, () => Models.NewClip(o.Arch, world.Manifest, tok, device));
+        using var model = TorchRuntime.Build(o.Seed, () => Models.NewClip(o.Arch, world.Manifest, tok, device));
         var task = new ClipTrainingTask(model, pool, tok, o.Schedule.BatchSize, o.Seed, world.Manifest.ImageSize, device);
         var steps = Batches.StepsFor(pool.Count, task.BatchSize, o.Schedule.Epochs);
         var loss = Trainer.Run(task, new TrainerOptions(o.Schedule, steps, ctx.ScratchDir), ctx.Metrics, ctx.Progress, ctx.Log, ctx.Cancellation);

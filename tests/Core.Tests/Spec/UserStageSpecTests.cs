@@ -89,6 +89,13 @@ public sealed class UserStageSpecTests
         SpecText.Has(errors, 2, 1, "gives each stage its command");
     }
 
+    [Fact]
+    public void Parse_InputMacroInACommandSpec_IsAProblemAtItsEntry()
+    {
+        var errors = SpecText.Errors("name: x\nprogram: t.sh\ncommand: [bash, \"${in.gen}/d\"]\n");
+        SpecText.Has(errors, 3, 17, "only a stage of the spec's own pipeline reads inputs");
+    }
+
     private static IReadOnlyList<Ablations.Core.Spec.SpecDiagnostic> Planner_Problems(string yaml)
     {
         var e = Assert.Throws<PlanningException>(() => Planner.Plan(SpecText.Ok(yaml)));

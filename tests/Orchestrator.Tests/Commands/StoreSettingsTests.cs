@@ -11,10 +11,7 @@ public sealed class StoreSettingsTests
     public void Submit_DbFile_StoresWhereTheFileSays()
     {
         using var dir = new TempDir();
-        dir.Write("train.sh", Fixtures.Trainer);
-        var spec = dir.Write("toy.yaml", Fixtures.Spec("toy", "[1]", "[3]", seeds: "[1]"));
-        var store = Path.Combine(dir.Path, "elsewhere.db");
-        var file = dir.Write("db.txt", store + "\n");
+        var (spec, store, file) = ToyWithStoreFile(dir, "\n");
 
         var submitted = Ablate.Run(dir.Path, "submit", spec, "--db-file", file);
         var status = Ablate.Run(dir.Path, "status", "--db", store);
@@ -29,10 +26,7 @@ public sealed class StoreSettingsTests
     public void Run_DbFile_TheLocalRunnerUsesTheSameStore()
     {
         using var dir = new TempDir();
-        dir.Write("train.sh", Fixtures.Trainer);
-        var spec = dir.Write("toy.yaml", Fixtures.Spec("toy", "[1]", "[3]", seeds: "[1]"));
-        var store = Path.Combine(dir.Path, "elsewhere.db");
-        var file = dir.Write("db.txt", store);
+        var (spec, store, file) = ToyWithStoreFile(dir, "");
 
         var run = Ablate.Run(dir.Path, "run", spec, "--db-file", file);
         var status = Ablate.Run(dir.Path, "status", "toy", "--db", store);
@@ -57,5 +51,14 @@ public sealed class StoreSettingsTests
         Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.All}");
         Assert.Contains(what, result.Stderr);
         Assert.Contains(why, result.Stderr);
+    }
+
+    /// <summary>A one-run grid, and db.txt naming a store beside it (with <paramref name="end"/> after the path).</summary>
+    private static (string Spec, string Store, string File) ToyWithStoreFile(TempDir dir, string end)
+    {
+        dir.Write("train.sh", Fixtures.Trainer);
+        var spec = dir.Write("toy.yaml", Fixtures.Spec("toy", "[1]", "[3]", seeds: "[1]"));
+        var store = Path.Combine(dir.Path, "elsewhere.db");
+        return (spec, store, dir.Write("db.txt", store + end));
     }
 }

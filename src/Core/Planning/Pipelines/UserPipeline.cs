@@ -25,8 +25,8 @@ internal sealed class UserPipeline : IPipeline
             var own = stage.Params is null
                 ? runParams
                 : runParams.Where(p => stage.Params.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            // A stage shared by every seed gets seed 0: the same config, so the same hash, in every run.
             var config = CommandPipeline.Config(spec, stage.Command, own, stage.PerSeed ? seed : 0, $"pipeline.{stage.Name}.");
-            config["per_seed"] = stage.PerSeed;
             var inputs = stage.Inputs.ToDictionary(i => i, i => i, StringComparer.Ordinal);
             chain.Add(new StageSpec(stage.Name, "command", config, inputs, Name: stage.Name));
         }
