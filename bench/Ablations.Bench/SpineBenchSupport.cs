@@ -1,3 +1,4 @@
+using Ablations.Core.Stages;
 using Ablations.Core.Execution;
 using Ablations.Core.Planning;
 using Ablations.Core.Spec;
@@ -97,7 +98,7 @@ internal static class SpineBenchSupport
         public ConcurrentDictionary<string, long> Started { get; } = new(StringComparer.Ordinal);
         public ConcurrentDictionary<string, long> Ended { get; } = new(StringComparer.Ordinal);
 
-        public string Type => inner.Type;
+        public StageType Type => inner.Type;
 
         public void Execute(StageContext context)
         {
@@ -116,7 +117,7 @@ internal static class SpineBenchSupport
     /// <summary>A stage that does nothing: what is left of a job is the orchestration around it.</summary>
     public sealed class NoOpExecutor(string type) : IStageExecutor
     {
-        public string Type => type;
+        public StageType Type { get; } = StageTypes.Get(type);
 
         public void Execute(StageContext context) { }
     }

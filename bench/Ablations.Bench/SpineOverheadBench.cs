@@ -1,3 +1,4 @@
+using Ablations.Core.Stages;
 using Ablations.Core.Store;
 using Ablations.Core.Store.Entities;
 using Ablations.Orchestrator.Scheduling;
@@ -50,7 +51,7 @@ internal static class SpineOverheadBench
         var submitted = Submission.Submit(workspace, store, plan);
         var submitS = Seconds(s0, Stopwatch.GetTimestamp());
 
-        var executor = new TimedExecutor(StageCatalog.All.Single(e => e.Type == "command"));
+        var executor = new TimedExecutor(StageCatalog.Resolve(StageTypes.Command.Name));
         var timeline = new JobTimeline();
         var ended = new Dictionary<string, long>(StringComparer.Ordinal);
         var gate = new object();

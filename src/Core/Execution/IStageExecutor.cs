@@ -1,14 +1,18 @@
+using Ablations.Core.Stages;
+
 namespace Ablations.Core.Execution;
 
 /// <summary>
-/// One stage type (world, teacher, student, command, ...). Execute is synchronous on purpose: TorchSharp's
+/// The executor of one stage type of <see cref="StageTypes"/> (world, teacher, student, command, ...). The Runner finds
+/// every implementation by reflection, so a new type needs no list to be edited besides its registry entry. Execute is synchronous on purpose: TorchSharp's
 /// dispose scopes and grad mode are thread-local, so a training job must not hop threads.
 /// Throw <see cref="StageFailedException"/> for a classified failure; the host treats IOException as transient,
 /// OutOfMemoryException as OutOfMemory, OperationCanceledException as Cancelled and anything else as Error.
 /// </summary>
 public interface IStageExecutor
 {
-    string Type { get; }
+    /// <summary>The registry entry this executor runs.</summary>
+    StageType Type { get; }
 
     void Execute(StageContext context);
 }

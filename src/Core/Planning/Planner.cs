@@ -1,3 +1,4 @@
+using Ablations.Core.Stages;
 using Ablations.Core.Planning.Pipelines;
 using Ablations.Core.Spec;
 using System.Text.Json.Nodes;
@@ -72,7 +73,7 @@ public static partial class Planner
             byKey[stage.Key] = hash;
             if (!unique.ContainsKey(hash))
             {
-                var planned = new PlannedStage(hash, stage.Type, stage.Config, inputs, QueueFor(spec, stage.Kind), StageCodeVersions.For(stage.Type)) { Kind = stage.Kind };
+                var planned = new PlannedStage(hash, stage.Type, stage.Config, inputs, QueueFor(spec, stage.Kind), StageTypes.CodeVersion(stage.Type)) { Kind = stage.Kind };
                 unique[hash] = planned;
                 order.Add(planned);
             }

@@ -1,3 +1,4 @@
+using Ablations.Core.Stages;
 using System.Text.Json.Nodes;
 
 namespace Ablations.Core.Planning;
@@ -17,7 +18,7 @@ public static class StageHasher
             ["type"] = type,
             ["config"] = config.DeepClone(),
             ["inputs"] = inputs,
-            ["code"] = StageCodeVersions.For(type),
+            ["code"] = StageTypes.CodeVersion(type),
         };
         return JsonCanonical.Sha256(JsonCanonical.Serialize(doc));
     }

@@ -76,7 +76,7 @@ public sealed record ExperimentSpec
     /// <summary>The file it came from (for messages) and its exact text (stored with the experiment).</summary>
     public required string SourcePath { get; init; }
     public required string SourceText { get; init; }
-    /// <summary>"reinforced" (the MobileCLIP pipeline), "command" (one external program per run) or "stages" (the spec's own stages).</summary>
+    /// <summary>One of <see cref="PipelineNames"/>: the MobileCLIP pipeline, one external program per run, or the spec's own stages.</summary>
     public required string Pipeline { get; init; }
     public SweepMethod Method { get; init; } = SweepMethod.Grid;
     public MetricSpec? Metric { get; init; }
@@ -100,7 +100,7 @@ public sealed record ExperimentSpec
     public IReadOnlyDictionary<string, ResourceSpec> Resources { get; init; } = new Dictionary<string, ResourceSpec>();
     public CommandSpec? Command { get; init; }
 
-    /// <summary>The stages of a pipeline the spec declares (pipeline "stages"), in run order; the last is the terminal one.</summary>
+    /// <summary>The stages of a pipeline the spec declares (<see cref="PipelineNames.Own"/>), in run order; the last is the terminal one.</summary>
     public IReadOnlyList<UserStage>? UserStages { get; init; }
     /// <summary>The profile that was applied (e.g. "smoke"), or null.</summary>
     public string? Profile { get; init; }

@@ -26,18 +26,18 @@ internal sealed class SpecBuilder(DiagnosticBag diags)
         var isCommand = root.Get("program") is not null || root.Get("command") is not null;
         // pipeline: as a mapping declares the spec's own stages; as a name it picks a built-in pipeline.
         var ownStages = root.Get("pipeline") as SpecMapping;
-        var pipeline = ownStages is not null ? "stages"
-            : _r.Choice(root.Get("pipeline"), "pipeline", ["reinforced", "command"]) ?? (isCommand ? "command" : "reinforced");
+        var pipeline = ownStages is not null ? PipelineNames.Own
+            : _r.Choice(root.Get("pipeline"), "pipeline", PipelineNames.Named) ?? (isCommand ? PipelineNames.Command : PipelineNames.Reinforced);
         if (ownStages is not null && isCommand)
         {
             diags.Add(root.KeyNode("program") ?? root.KeyNode("command")!, "a spec that declares its own stages under 'pipeline:' gives each stage its command; move 'program:'/'command:' into a stage");
         }
-        if (pipeline == "reinforced" && isCommand && root.Get("pipeline") is { } p)
+        if (pipeline == PipelineNames.Reinforced && isCommand && root.Get("pipeline") is { } p)
         {
             diags.Add(p, "pipeline 'reinforced' does not run 'program:'/'command:'; use pipeline: command or drop them");
         }
         var top = new TopLevelReader(_r, _notes);
-        var name = top.ReadName(root.Get("name"), path, pipeline == "command");
+        var name = top.ReadName(root.Get("name"), path, pipeline == PipelineNames.Command);
         var description = _r.String(root.Get("description"), "description", "description: KD vs no-KD");
         var methodName = _r.Choice(root.Get("method"), "method", ["grid", "random", "bayes"]);
         WandbKeys.RefuseUnsupported(root, methodName, diags);
@@ -52,9 +52,9 @@ internal sealed class SpecBuilder(DiagnosticBag diags)
         var stages = sections.ReadStages(root.Get("stages"));
         var variants = sections.ReadVariants(root.Get("variants"));
         var resources = sections.ReadResources(root.Get("resources"));
-        var command = pipeline == "command" ? new CommandReader(_r, _notes).Read(root.Get("program"), root.Get("command"), root.Get("command_options"), root.Get("pipeline") ?? root) : null;
+        var command = pipeline == PipelineNames.Command ? new CommandReader(_r, _notes).Read(root.Get("program"), root.Get("command"), root.Get("command_options"), root.Get("pipeline") ?? root) : null;
 
-        var parameters = new ParameterReader(_r, method == SweepMethod.Random, flatNames: pipeline is "command" or "stages");
+        var parameters = new ParameterReader(_r, method == SweepMethod.Random, flatNames: pipeline is PipelineNames.Command or PipelineNames.Own);
         if (_r.Mapping(root.Get("parameters"), "parameters", "parameters: {student.lambda: {values: [0.5, 1.0]}}") is { } paramMap)
         {
             parameters.ReadParameters(paramMap);
@@ -64,7 +64,7 @@ internal sealed class SpecBuilder(DiagnosticBag diags)
             parameters.ReadZip(zip);
         }
         parameters.Finish();
-        var seedParameter = pipeline == "command" ? WandbKeys.SeedsFromParameter(parameters, root, _notes, path) : null;
+        var seedParameter = pipeline == PipelineNames.Command ? WandbKeys.SeedsFromParameter(parameters, root, _notes, path) : null;
         seeds = seedParameter ?? seeds;
         var parameterKeys = parameters.Axes.SelectMany(a => a.Keys).Select(k => k.Value).Concat(parameters.Fixed.Select(f => f.Key.Value)).ToHashSet(StringComparer.Ordinal);
         var userStages = ownStages is null ? null : new UserStageReader(_r, _notes).Read(ownStages, parameterKeys);

@@ -1,3 +1,4 @@
+using Ablations.Core.Stages;
 using Ablations.Core.Store.Entities;
 
 namespace Ablations.Core.Store;
@@ -5,16 +6,6 @@ namespace Ablations.Core.Store;
 /// <summary>A snapshot of an experiment's stages for progress displays; pure, computed from stage rows.</summary>
 public sealed record ExperimentProgress(IReadOnlyList<StageRow> Stages)
 {
-    /// <summary>
-    /// Seconds a stage of each type is expected to take before one has finished (quickstart-sized stages on
-    /// 2 CPU cores). Stages differ in cost by two orders of magnitude, so counting them equally made the ETA
-    /// of the quickstart 4× too long while its teachers trained.
-    /// </summary>
-    private static readonly Dictionary<string, double> PriorSeconds = new(StringComparer.Ordinal)
-    {
-        ["world"] = 3, ["teacher"] = 90, ["captioner"] = 60, ["captions"] = 10, ["embed"] = 5, ["student"] = 17, ["eval"] = 1,
-    };
-
     private readonly Lazy<IReadOnlyDictionary<string, double>> _weights = new(() => Weigh(Stages));
 
     public int Count(StageStatus status) => Stages.Count(s => s.Status == status);
@@ -26,7 +17,7 @@ public sealed record ExperimentProgress(IReadOnlyList<StageRow> Stages)
 
     /// <summary>
     /// Fraction of the work done, each stage weighted by its expected duration (the mean of its type's finished
-    /// stages in this snapshot, else a prior per type) and a running stage counted by its reported progress.
+    /// stages in this snapshot, else its type's expected duration in StageTypes) and a running stage counted by its reported progress.
     /// </summary>
     public double Fraction
     {
@@ -64,7 +55,7 @@ public sealed record ExperimentProgress(IReadOnlyList<StageRow> Stages)
         foreach (var group in stages.GroupBy(s => s.Type))
         {
             var measured = group.Where(s => s.Status == StageStatus.Succeeded && s.DurationSeconds > 0).Select(s => s.DurationSeconds!.Value).ToList();
-            weights[group.Key] = measured.Count > 0 ? Math.Max(0.1, measured.Average()) : PriorSeconds.GetValueOrDefault(group.Key, 1);
+            weights[group.Key] = measured.Count > 0 ? Math.Max(0.1, measured.Average()) : StageTypes.Find(group.Key)?.ExpectedSeconds ?? 1;
         }
         return weights;
     }

@@ -53,11 +53,11 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
         }
         var progress = new ExperimentProgress(store.StagesOfRevision(revision.Id));
         AnsiConsole.WriteLine(ProgressView.Summary(progress, DateTime.UtcNow - experiment.UpdatedAt));
-        var stages = new Table().AddColumns("stage", "hash", "status", "attempts", "seconds", "detail");
-        // A spec's own stages are all of type command: they are listed by the names the spec gave them.
+        var stages = new Table().AddColumns("stage", "type", "hash", "status", "attempts", "seconds", "detail");
+        // Stages are listed by the names their runs give them (a spec's own stage names, "teacher:dfn_a"), with their type.
         var keys = store.StageKeysOfRevision(revision.Id);
         foreach (var s in progress.Stages.OrderBy(s => s.CreatedAt))
-            stages.AddRow(s.Type == "command" && keys.TryGetValue(s.Hash, out var key) ? Markup.Escape(key) : s.Type, s.Hash[..12], s.Status.ToString().ToLowerInvariant(), s.Attempts.ToString(),
+            stages.AddRow(Markup.Escape(keys.GetValueOrDefault(s.Hash, s.Type)), s.Type, s.Hash[..12], s.Status.ToString().ToLowerInvariant(), s.Attempts.ToString(),
                 s.DurationSeconds?.ToString("F1") ?? "", Markup.Escape(Detail(s)));
         AnsiConsole.Write(stages);
         ResultsConsole.Print(results);

@@ -1,3 +1,4 @@
+using Ablations.Core.Stages;
 using System.Globalization;
 using Ablations.Core.Results;
 using ScottPlot;
@@ -14,7 +15,7 @@ internal static class CostCharts
     {
         var byType = results.Stages
             .GroupBy(s => s.Type)
-            .OrderBy(g => PipelineOrder(g.Key))
+            .OrderBy(g => StageTypes.OrderOf(g.Key))
             .ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (Type: g.Key, Computed: g.Where(s => !s.ReusedFromEarlier).Sum(s => s.Seconds), Saved: g.Sum(Saved)))
             .ToArray();
@@ -49,11 +50,6 @@ internal static class CostCharts
             $"Computed {S(computed)} s in {results.Stages.Count} unique stages; reuse saved {S(saved)} s ({S(share)}% of the {S(computed + saved)} s that running every run separately would take).",
             plot);
     }
-
-    private static readonly string[] Pipeline = ["world", "teacher", "captioner", "captions", "embed", "student", "eval", "command"];
-
-    /// <summary>Stage types in pipeline order; unknown types after them.</summary>
-    private static int PipelineOrder(string type) => Array.IndexOf(Pipeline, type) is var i and >= 0 ? i : Pipeline.Length;
 
     internal static double Saved(StageCost stage) =>
         stage.Seconds * Math.Max(0, stage.UsedByRuns - 1) + (stage.ReusedFromEarlier ? stage.Seconds : 0);

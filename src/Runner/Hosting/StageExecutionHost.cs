@@ -32,7 +32,7 @@ public sealed class StageExecutionHost
         _workspace = workspace;
         _store = store;
         _enqueuer = enqueuer;
-        _executors = executors.ToDictionary(e => e.Type, StringComparer.Ordinal);
+        _executors = executors.ToDictionary(e => e.Type.Name, StringComparer.Ordinal);
         _settings = settings;
         _freeDevices = new ConcurrentQueue<string>(settings.Devices.SelectMany(d => Enumerable.Repeat(d, Math.Max(1, settings.WorkersPerDevice))));
         WorkerName = WorkerId.New();

@@ -13,7 +13,7 @@ namespace Ablations.Runner.Stages;
 /// </summary>
 internal sealed class CaptionerStage : IStageExecutor
 {
-    public string Type => "captioner";
+    public StageType Type => StageTypes.Captioner;
 
     public void Execute(StageContext ctx)
     {

@@ -18,7 +18,7 @@ internal sealed class CaptionsStage : IStageExecutor
 {
     private const int Batch = 256;
 
-    public string Type => "captions";
+    public StageType Type => StageTypes.Captions;
 
     public void Execute(StageContext ctx)
     {

@@ -1,3 +1,4 @@
+using Ablations.Core.Stages;
 using Ablations.Core.Execution;
 using System.Diagnostics;
 using System.Globalization;
@@ -15,7 +16,7 @@ namespace Ablations.Runner.Stages;
 /// </summary>
 internal sealed class CommandStage : IStageExecutor
 {
-    public string Type => "command";
+    public StageType Type => StageTypes.Command;
 
     public void Execute(StageContext ctx)
     {

@@ -15,7 +15,7 @@ namespace Ablations.Runner.Stages;
 /// </summary>
 internal sealed class EmbedStage : IStageExecutor
 {
-    public string Type => "embed";
+    public StageType Type => StageTypes.Embed;
 
     public void Execute(StageContext ctx)
     {

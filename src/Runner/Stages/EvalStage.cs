@@ -12,7 +12,7 @@ namespace Ablations.Runner.Stages;
 /// </summary>
 internal sealed class EvalStage : IStageExecutor
 {
-    public string Type => "eval";
+    public StageType Type => StageTypes.Eval;
 
     public void Execute(StageContext ctx)
     {

@@ -19,7 +19,7 @@ internal sealed class StudentStage(ITeacherTargetReader reader) : IStageExecutor
 {
     public StudentStage() : this(new EmbeddingArtifact()) { }
 
-    public string Type => "student";
+    public StageType Type => StageTypes.Student;
 
     public void Execute(StageContext ctx)
     {

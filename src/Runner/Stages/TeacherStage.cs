@@ -10,7 +10,7 @@ namespace Ablations.Runner.Stages;
 /// <summary><c>teacher</c>: a CLIP model trained from scratch on one pool; its trained logit scale goes in model.json.</summary>
 internal sealed class TeacherStage : IStageExecutor
 {
-    public string Type => "teacher";
+    public StageType Type => StageTypes.Teacher;
 
     public void Execute(StageContext ctx)
     {

@@ -7,7 +7,7 @@ namespace Ablations.Runner.Stages;
 /// <summary><c>world</c>: the procedural dataset — pools, high-quality set, zero-shot tasks, retrieval split.</summary>
 internal sealed class WorldStage : IStageExecutor
 {
-    public string Type => "world";
+    public StageType Type => StageTypes.World;
 
     public void Execute(StageContext ctx)
     {

@@ -15,7 +15,7 @@ public sealed class StageHasherTests
         Assert.Equal(64, hash.Length);
         Assert.Equal(StageHasher.Hash("command", JsonNode.Parse("""{"params":{"lr":0.1},"seed":1.0}""")!.AsObject(), NoInputs), hash);
         // = sha256 of {"code":"2","config":{"params":{"lr":0.1},"seed":1},"inputs":{},"type":"command"}, computed outside .NET
-        // (code 2: command stages pass arguments as W&B does, see StageCodeVersions)
+        // (code 2: command stages pass arguments as W&B does, see StageTypes.Command)
         Assert.Equal("7f1ecaf9ec06fdd4c7496aaf1c31a0a94215b9ad0589c400708028721160c9c3", hash);
     }
 

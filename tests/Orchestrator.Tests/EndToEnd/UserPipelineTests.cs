@@ -102,7 +102,7 @@ public sealed class UserPipelineTests
         Assert.Equal(12, calls.Count(c => c == "eval"));
         Assert.DoesNotContain(calls, c => !c.Equals("eval", StringComparison.Ordinal));
         var status = Ablate.Run(dir.Path, "status", "own-pipeline");
-        Assert.Matches(@"│ gen\s+│ [0-9a-f]{12} │ succeeded", status.Stdout); // listed by the names the spec gave its stages
+        Assert.Matches(@"│ gen\s+│ command\s+│ [0-9a-f]{12} │ succeeded", status.Stdout); // listed by the names the spec gave its stages
 
         // Another experiment over the same data stage (one teacher list, other KD scales) computes no dataset again.
         File.WriteAllText(Path.Combine(dir.Path, "calls.txt"), "");

@@ -1,3 +1,4 @@
+using Ablations.Core.Stages;
 using Ablations.Core.Execution;
 using Ablations.Core.Planning;
 using Ablations.Core.Spec;
@@ -18,7 +19,7 @@ public sealed class RetryClassificationTests
     {
         private readonly Dictionary<string, int> _calls = new();
 
-        public string Type => "command";
+        public StageType Type => StageTypes.Command;
 
         public void Execute(StageContext context)
         {

@@ -1,4 +1,5 @@
 using Ablations.Core.Execution;
+using Ablations.Core.Stages;
 using Ablations.Runner.Stages;
 
 namespace Ablations.Runner.Tests.Stages;
@@ -6,11 +7,11 @@ namespace Ablations.Runner.Tests.Stages;
 public sealed class StageCatalogTests
 {
     [Fact]
-    public void Types_ListEveryMethodStage_Once()
+    public void EveryRegistryEntry_HasExactlyOneExecutor_FoundByReflection()
     {
-        foreach (var type in new[] { "world", "teacher", "captioner", "captions", "embed", "student", "eval" })
-            Assert.Equal(type, StageCatalog.Resolve(type).Type);
-        Assert.Equal(StageCatalog.Types.Count, StageCatalog.Types.Distinct().Count());
+        Assert.Equal(StageTypes.All.Select(t => t.Name), StageCatalog.Types);
+        foreach (var type in StageTypes.All)
+            Assert.Same(type, StageCatalog.Resolve(type.Name).Type);
     }
 
     [Fact]

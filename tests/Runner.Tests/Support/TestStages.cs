@@ -36,7 +36,7 @@ internal sealed class StageHarness : IDisposable
         var output = Path.Combine(Root, name);
         Directory.CreateDirectory(output);
         var sink = new RecordingSink();
-        executor.Execute(Context(executor.Type, name, config, inputs, output, sink, cancel, scratch));
+        executor.Execute(Context(executor.Type.Name, name, config, inputs, output, sink, cancel, scratch));
         return (output, sink);
     }
 

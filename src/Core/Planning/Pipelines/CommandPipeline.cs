@@ -1,4 +1,5 @@
 using Ablations.Core.Spec;
+using Ablations.Core.Stages;
 using Microsoft.Extensions.FileSystemGlobbing;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -14,9 +15,9 @@ namespace Ablations.Core.Planning.Pipelines;
 /// </summary>
 internal sealed partial class CommandPipeline : IPipeline
 {
-    public string Name => "command";
+    public string Name => PipelineNames.Command;
 
-    public IReadOnlyCollection<string> ResourceNames(ExperimentSpec spec) => ["command"];
+    public IReadOnlyCollection<string> ResourceNames(ExperimentSpec spec) => [StageTypes.Command.Name];
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\$\{envvar:([A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial System.Text.RegularExpressions.Regex EnvVar();
@@ -25,7 +26,7 @@ internal sealed partial class CommandPipeline : IPipeline
     {
         var command = spec.Command
             ?? throw new PlanningException([spec.ProblemAt("command", "command: the command pipeline needs `program` or `command`; add e.g. `command: [bash, train.sh, ${args}]`")]);
-        return [new StageSpec("command", "command", Config(spec, command, runParams, seed, ""), new Dictionary<string, string>())];
+        return [new StageSpec(StageTypes.Command.Name, StageTypes.Command.Name, Config(spec, command, runParams, seed, ""), new Dictionary<string, string>())];
     }
 
     /// <summary>

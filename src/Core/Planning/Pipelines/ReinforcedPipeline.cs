@@ -23,9 +23,10 @@ namespace Ablations.Core.Planning.Pipelines;
 /// </remarks>
 public sealed class ReinforcedPipeline : IPipeline
 {
-    private static readonly string[] StageSections = ["world", "teacher", "captioner", "captions", "embed", "student", "eval"];
+    /// <summary>The `stages:` sections: one per built-in stage type.</summary>
+    private static readonly string[] StageSections = StageTypes.BuiltIn.Select(t => t.Name).ToArray();
 
-    public string Name => "reinforced";
+    public string Name => PipelineNames.Reinforced;
 
     public IReadOnlyCollection<string> ResourceNames(ExperimentSpec spec) => StageSections;
 

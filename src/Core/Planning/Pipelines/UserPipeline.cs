@@ -1,4 +1,5 @@
 using Ablations.Core.Spec;
+using Ablations.Core.Stages;
 using System.Text.Json.Nodes;
 
 namespace Ablations.Core.Planning.Pipelines;
@@ -11,7 +12,7 @@ namespace Ablations.Core.Planning.Pipelines;
 /// </summary>
 internal sealed class UserPipeline : IPipeline
 {
-    public string Name => "stages";
+    public string Name => PipelineNames.Own;
 
     /// <summary>A spec's own stages are placed by name: resources: {train: {queue: gpu}}.</summary>
     public IReadOnlyCollection<string> ResourceNames(ExperimentSpec spec) => spec.UserStages?.Select(s => s.Name).ToList() ?? [];
@@ -28,7 +29,7 @@ internal sealed class UserPipeline : IPipeline
             // A stage shared by every seed gets seed 0: the same config, so the same hash, in every run.
             var config = CommandPipeline.Config(spec, stage.Command, own, stage.PerSeed ? seed : 0, $"pipeline.{stage.Name}.");
             var inputs = stage.Inputs.ToDictionary(i => i, i => i, StringComparer.Ordinal);
-            chain.Add(new StageSpec(stage.Name, "command", config, inputs, Name: stage.Name));
+            chain.Add(new StageSpec(stage.Name, StageTypes.Command.Name, config, inputs, Name: stage.Name));
         }
         return chain;
     }

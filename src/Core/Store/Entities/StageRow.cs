@@ -11,7 +11,7 @@ public sealed class StageRow
     /// <summary>Canonical JSON object of input role → upstream stage hash.</summary>
     public required string InputsJson { get; set; }
     public required string Queue { get; set; }
-    /// <summary>The stage type's code version that entered the hash (StageCodeVersions); null for stages stored before it was recorded.</summary>
+    /// <summary>The stage type's code version that entered the hash (StageTypes); null for stages stored before it was recorded.</summary>
     public string? CodeVersion { get; set; }
     public StageStatus Status { get; set; }
     public int Attempts { get; set; }
