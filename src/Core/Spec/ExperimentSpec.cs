@@ -1,3 +1,4 @@
+using Ablations.Core.Stages;
 using System.Text.Json.Nodes;
 
 namespace Ablations.Core.Spec;
@@ -29,11 +30,20 @@ public sealed record CommandSpec(
     IReadOnlyList<CodePattern>? Code = null);
 
 /// <summary>
-/// One stage of a pipeline the spec declares itself (<c>pipeline:</c> as a mapping): an external program whose hash
-/// covers only the parameters it names (<see cref="Params"/>; null: all of the run's), the seed only when
-/// <see cref="PerSeed"/>, and the stages it reads (<see cref="Inputs"/>, earlier stages by name, passed as ${in.NAME}).
+/// One stage of a pipeline the spec declares itself (<c>pipeline:</c> as a mapping). Either an external program
+/// (<see cref="Command"/>; <see cref="Type"/> is the command type) whose hash covers only the parameters it names
+/// (<see cref="Params"/>; null: all of the run's) and the seed only when <see cref="PerSeed"/>; or a built-in stage
+/// type (<c>type: eval</c>) whose config is <see cref="Options"/>, where a value <c>${param.KEY}</c> or <c>${seed}</c>
+/// is the run's. <see cref="Inputs"/> maps each input role the stage reads to the earlier stage that provides it; a
+/// program's roles are the stages' names (passed as ${in.NAME}).
 /// </summary>
-public sealed record UserStage(string Name, CommandSpec Command, IReadOnlyList<string>? Params, IReadOnlyList<string> Inputs, bool PerSeed);
+public sealed record UserStage(string Name, CommandSpec? Command, IReadOnlyList<string>? Params, IReadOnlyDictionary<string, string> Inputs, bool PerSeed)
+{
+    public StageType Type { get; init; } = StageTypes.Command;
+
+    /// <summary>A built-in stage's options as written (placeholders not yet filled); null for a program.</summary>
+    public JsonObject? Options { get; init; }
+}
 
 /// <summary>One entry of command_options.code, with its place in the spec for messages about it.</summary>
 public sealed record CodePattern(string Pattern, int Line, int Column);

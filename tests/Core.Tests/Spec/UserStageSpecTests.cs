@@ -74,6 +74,80 @@ public sealed class UserStageSpecTests
         SpecText.Has(SpecText.Errors(yaml), line, column, fragment);
     }
 
+    private const string Mixed = """
+        name: mixed
+        seeds: [1, 2]
+        parameters:
+          pool: {values: [web, filtered]}
+          tag: {values: [x, y]}
+        pipeline:
+          data:
+            type: world
+            options: {image_size: 16, web_pool: 128}
+          teacher:
+            type: teacher
+            inputs: {world: data}
+            options:
+              pool: ${param.pool}
+              seed: ${seed}
+              epochs: 1
+          export:
+            command: [python3, export.py, "${in.teacher}", "${out}", "${param.tag}"]
+            inputs: [teacher]
+            params: [tag]
+          eval:
+            type: eval
+            inputs: {world: data, model: export}
+        """;
+
+    [Fact]
+    public void Plan_BuiltInStagesBesideOwnPrograms_TakeTheirOptionsAndRolesAndShareWhatTheyDoNotRead()
+    {
+        var plan = Planner.Plan(SpecText.Ok(Mixed));
+
+        Assert.Equal(8, plan.Runs.Count); // 2 pools × 2 tags × 2 seeds
+        var byKind = plan.Stages.GroupBy(s => s.Kind).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.Single(byKind["data"]); // options hold no placeholder: one world for every run
+        Assert.Equal(4, byKind["teacher"].Count); // per pool and seed, shared by both tags
+        Assert.Equal(8, byKind["export"].Count);
+        Assert.Equal(["world", "teacher", "command", "eval"], byKind.Values.Select(v => v[0].Type));
+        var teacher = byKind["teacher"].Select(s => s.Config).First(c => c["seed"]!.GetValue<long>() == 2 && c["pool"]!.GetValue<string>() == "filtered");
+        Assert.Equal("cnn-base", teacher["arch"]!.GetValue<string>()); // defaults filled in, so an explicit default hashes alike
+        Assert.Equal(16, byKind["data"][0].Config["image_size"]!.GetValue<int>());
+        var eval = byKind["eval"][0];
+        Assert.Equal(["model", "world"], eval.Inputs.Keys.Order());
+    }
+
+    [Theory]
+    [InlineData("inputs: {world: data, model: export}", "inputs: {world: data}", "{world: data}", "a eval stage needs input 'model'")]
+    [InlineData("inputs: {world: data, model: export}", "inputs: {world: data, model: export, teacher: teacher}", "teacher: teacher", "does not read 'teacher'; it reads world, model")]
+    [InlineData("inputs: {world: data, model: export}", "inputs: {world: data, model: exprot}", "exprot", "'exprot' is not one of the earlier stages")]
+    [InlineData("type: eval", "type: evl", "evl", "evl")]
+    [InlineData("type: eval", "type: command", "command", "needs no type")]
+    [InlineData("inputs: {world: data, model: export}", "inputs: {world: data, model: export}\n    timeout: 5m", "timeout", "belongs to a stage that runs your own program")]
+    [InlineData("inputs: {world: data, model: export}", "inputs: {world: data, model: export}\n    options: {tasks: \"${param.poo}\"}", "\"${param.poo}",  "'poo' is not one of the parameters")]
+    [InlineData("inputs: {world: data, model: export}", "inputs: {world: data, model: export}\n    options: {tasks: \"t-${seed}\"}", "\"t-", "whole value")]
+    public void Parse_ABuiltInStageWithoutWhatItsExecutorReads_IsAProblemAtItsPlace(string old, string replacement, string placedAt, string fragment)
+    {
+        var yaml = Mixed.Replace("    type: eval\n    " + old, "    type: eval\n    " + replacement, StringComparison.Ordinal);
+        if (old == "type: eval") yaml = Mixed.Replace("    type: eval\n", "    " + replacement + "\n", StringComparison.Ordinal);
+        Assert.NotEqual(Mixed, yaml);
+        var lines = yaml.Split('\n');
+        var line = Array.FindLastIndex(lines, l => l.Contains(placedAt, StringComparison.Ordinal)) + 1;
+        SpecText.Has(SpecText.Errors(yaml), line, lines[line - 1].LastIndexOf(placedAt, StringComparison.Ordinal) + 1, fragment);
+    }
+
+    [Fact]
+    public void Plan_ABuiltInOptionWrongForOneRunsValue_IsAProblemAtThePlaceholder()
+    {
+        var yaml = Mixed.Replace("pool: {values: [web, filtered]}", "pool: {values: [web, filterd]}", StringComparison.Ordinal);
+        var problems = Planner_Problems(yaml);
+        var lines = yaml.Split('\n');
+        var line = Array.FindIndex(lines, l => l.Contains("pool: ${param.pool}", StringComparison.Ordinal)) + 1;
+        Assert.Contains(problems, p => p.Line == line && p.Column == lines[line - 1].IndexOf("${", StringComparison.Ordinal) + 1
+            && p.Message.Contains("pipeline.teacher.options.pool", StringComparison.Ordinal) && p.Message.Contains("filterd", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Parse_ResourcesNamingNoStageOfThePipeline_IsAProblemAtItsKey()
     {

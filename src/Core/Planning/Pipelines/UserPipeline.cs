@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Ablations.Core.Planning.Pipelines;
 
 /// <summary>
-/// The spec's own stages (<c>pipeline:</c> as a mapping), each a <c>command</c> stage. A stage's config holds only
+/// The spec's own stages (<c>pipeline:</c> as a mapping): programs (<c>command</c> stages) and built-in stage types. A program's config holds only
 /// the parameters it names and the seed only when it runs per seed, and its inputs are the hashes of the stages it
 /// reads, so a stage that does not read an axis is one stage for every value of it: a data-generation stage keyed by
 /// the teachers is computed once for every KD scale and seed that trains on it.
@@ -23,14 +23,45 @@ internal sealed class UserPipeline : IPipeline
         var chain = new List<StageSpec>(stages.Count);
         foreach (var stage in stages)
         {
+            var inputs = stage.Inputs.ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal);
+            if (stage.Options is { } options)
+            {
+                chain.Add(new StageSpec(stage.Name, stage.Type.Name, BuiltInConfig(stage, options, runParams, seed), inputs, Name: stage.Name));
+                continue;
+            }
             var own = stage.Params is null
                 ? runParams
                 : runParams.Where(p => stage.Params.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
             // A stage shared by every seed gets seed 0: the same config, so the same hash, in every run.
-            var config = CommandPipeline.Config(spec, stage.Command, own, stage.PerSeed ? seed : 0, $"pipeline.{stage.Name}.");
-            var inputs = stage.Inputs.ToDictionary(i => i, i => i, StringComparer.Ordinal);
+            var config = CommandPipeline.Config(spec, stage.Command!, own, stage.PerSeed ? seed : 0, $"pipeline.{stage.Name}.");
             chain.Add(new StageSpec(stage.Name, StageTypes.Command.Name, config, inputs, Name: stage.Name));
         }
         return chain;
     }
+
+    /// <summary>
+    /// A built-in stage's options with the run's values in place of <c>${param.KEY}</c> and <c>${seed}</c>, bound to its
+    /// type's options: the canonical config it is hashed by (defaults filled in), or every problem at its place.
+    /// </summary>
+    private static JsonObject BuiltInConfig(UserStage stage, JsonObject options, IReadOnlyDictionary<string, JsonNode?> runParams, long seed)
+    {
+        var where = $"pipeline.{stage.Name}.options";
+        try
+        {
+            return stage.Type.Normalize!(Fill(options, runParams, seed)!.AsObject());
+        }
+        catch (StageConfigException e)
+        {
+            throw new StageConfigException([.. e.Problems.Select(p => p with { Path = p.Path.Length == 0 ? where : $"{where}.{p.Path}" })]);
+        }
+    }
+
+    private static JsonNode? Fill(JsonNode? node, IReadOnlyDictionary<string, JsonNode?> runParams, long seed) => node switch
+    {
+        JsonObject o => new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, Fill(kv.Value, runParams, seed)))),
+        JsonArray a => new JsonArray([.. a.Select(i => Fill(i, runParams, seed))]),
+        JsonValue v when UserStageReader.Placeholders(v).FirstOrDefault() is { } macro =>
+            macro == "seed" ? JsonValue.Create(seed) : runParams.GetValueOrDefault(macro["param.".Length..])?.DeepClone(),
+        _ => node?.DeepClone(),
+    };
 }
