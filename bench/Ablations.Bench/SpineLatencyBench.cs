@@ -1,3 +1,4 @@
+using Ablations.Queue;
 using Ablations.Core.Results;
 using Ablations.Core.Store;
 using Ablations.Orchestrator.Scheduling;
@@ -53,13 +54,13 @@ internal static class SpineLatencyBench
         GlobalJobFilters.Filters.Add(timeline);
         try
         {
-            using var host = new RunnerHost(workspace, new RunnerSettings(), [executor], storage);
+            var queue = new HangfireJobQueue(storage);
+            using var host = new RunnerHost(workspace, new RunnerSettings(), queue, [executor]);
             host.Host.StageEnded += (hash, _) =>
             {
                 ended[hash] = Stopwatch.GetTimestamp();
                 signal.Set();
             };
-            var enqueuer = new StageEnqueuer(storage, store);
             var random = new Random(1);
             var enqueueCall = new List<double>();
             var fetch = new List<double>();
@@ -71,7 +72,7 @@ internal static class SpineLatencyBench
                 Thread.Sleep(random.Next(100, 400));
                 var stage = stages[i];
                 var t0 = Stopwatch.GetTimestamp();
-                enqueuer.Enqueue(stage);
+                store.RecordJob(stage.Hash, queue.Enqueue(stage.Hash, stage.Queue));
                 var t1 = Stopwatch.GetTimestamp();
                 if (!signal.WaitOne(TimeSpan.FromSeconds(30)) || !ended.ContainsKey(stage.Hash))
                     throw new InvalidOperationException($"stage {stage.Hash[..12]} did not end within 30 s");

@@ -1,3 +1,4 @@
+using Ablations.Queue;
 using Ablations.Core.Stages;
 using Ablations.Core.Store;
 using Ablations.Core.Store.Entities;
@@ -63,8 +64,8 @@ internal static class SpineOverheadBench
         {
             cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             t0 = Stopwatch.GetTimestamp();
-            JobStorage? storage = storageOptions is null ? null : new SQLiteStorage(workspace.Jobs.Display, storageOptions);
-            using var host = new RunnerHost(workspace, new RunnerSettings(), [executor], storage);
+            var queue = storageOptions is null ? HangfireJobQueue.Of(workspace) : new HangfireJobQueue(new SQLiteStorage(workspace.Jobs.Display, storageOptions));
+            using var host = new RunnerHost(workspace, new RunnerSettings(), queue, [executor]);
             var hostStarted = Stopwatch.GetTimestamp();
             host.Host.StageEnded += (hash, _) =>
             {

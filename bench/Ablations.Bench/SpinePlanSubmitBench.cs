@@ -1,3 +1,4 @@
+using Ablations.Queue;
 using Ablations.Core.Results;
 using Ablations.Core.Store;
 using Ablations.Orchestrator.Scheduling;
@@ -70,13 +71,13 @@ internal static class SpinePlanSubmitBench
         var t1 = Stopwatch.GetTimestamp();
         var stored = store.Submit(plan, Submission.CodeVersion, git, ReportContext.From(plan.Spec).ToJson());
         var t2 = Stopwatch.GetTimestamp();
-        var enqueuer = new StageEnqueuer(JobStorageFactory.Create(workspace), store);
+        var queue = HangfireJobQueue.Of(workspace);
         var t3 = Stopwatch.GetTimestamp();
         var ready = store.TakeReady(stored.ExperimentId);
         var t4 = Stopwatch.GetTimestamp();
         var queued = store.Queued(stored.ExperimentId);
         var t5 = Stopwatch.GetTimestamp();
-        enqueuer.EnqueueAll(ready);
+        foreach (var s in ready) store.RecordJob(s.Hash, queue.Enqueue(s.Hash, s.Queue)); // what StageScheduler does per ready stage
         var t6 = Stopwatch.GetTimestamp();
 
         Line("  split of Submission.Submit (warm, fresh workspace):");
@@ -87,7 +88,7 @@ internal static class SpinePlanSubmitBench
         Line($"    Queued (lost jobs)    {F(Seconds(t4, t5))} s  ({queued.Count} found, all just taken)");
         Line($"    enqueue {ready.Count} jobs      {F(Seconds(t5, t6))} s  ({Ms(Seconds(t5, t6) / Math.Max(1, ready.Count))} per job: Hangfire create + RecordJob)");
 
-        // The two halves of StageEnqueuer.Enqueue, timed apart on a sample; Hangfire's journal mode compared on fresh files.
+        // The two halves of enqueueing a stage (StageScheduler), timed apart on a sample; Hangfire's journal mode compared on fresh files.
         var sample = ready.Take(100).ToList();
         var r0 = Stopwatch.GetTimestamp();
         foreach (var s in sample) store.RecordJob(s.Hash, "bench");

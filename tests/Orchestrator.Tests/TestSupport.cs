@@ -37,7 +37,9 @@ internal sealed record AblateResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs the real `ablate` program (this build's ablate.dll) as a child process.</summary>
 internal static class Ablate
 {
-    public static Process Start(string cwd, params string[] args)
+    public static Process Start(string cwd, params string[] args) => Start(cwd, new Dictionary<string, string>(), args);
+
+    public static Process Start(string cwd, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var (exe, prefix) = LocalRunnerProcess.SelfCommand();
         var psi = new ProcessStartInfo(exe)
@@ -51,6 +53,7 @@ internal static class Ablate
         foreach (var a in prefix.Concat(args)) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment["COLUMNS"] = "200";
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
         return Process.Start(psi)!;
     }
 

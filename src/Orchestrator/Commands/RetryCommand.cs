@@ -1,5 +1,6 @@
 using Ablations.Core.Store;
-using Ablations.Runner.Hosting;
+using Ablations.Core.Scheduling;
+using Ablations.Queue;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using System.ComponentModel;
@@ -21,10 +22,8 @@ public sealed class RetryCommand : Command<RetryCommand.Settings>
         var store = ResultsStore.Open(workspace.Store);
         var experiment = CommandHelpers.Find(store, settings.Experiment);
         if (experiment is null) return Cli.BadInput;
-        var reset = store.Retry(experiment.Id, settings.FailedOnly);
-        var ready = store.TakeReady(experiment.Id);
-        new StageEnqueuer(JobStorageFactory.Create(workspace), store).EnqueueAll(ready);
-        AnsiConsole.MarkupLine($"retry [bold]{Markup.Escape(experiment.Name)}[/]: {reset} stage(s) reset, {ready.Count} enqueued now; a runner (`ablate runner`) executes them");
+        var (reset, enqueued) = new StageScheduler(store, HangfireJobQueue.Of(workspace)).Retry(experiment.Id, settings.FailedOnly);
+        AnsiConsole.MarkupLine($"retry [bold]{Markup.Escape(experiment.Name)}[/]: {reset} stage(s) reset, {enqueued} enqueued now; a runner (`ablate runner`) executes them");
         return Cli.Ok;
     }
 }

@@ -1,5 +1,6 @@
 using Ablations.Core.Store;
 using Spectre.Console;
+using Ablations.Queue;
 using Ablations.Runner.Hosting;
 using Spectre.Console.Cli;
 using System.ComponentModel;
@@ -82,9 +83,9 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
             new Thread(() => { try { while (Console.In.Read() >= 0) { } } catch (IOException) { } stop.Set(); }) { IsBackground = true }.Start();
 
         Exception? lost = null;
-        using (var host = new RunnerHost(workspace, runnerSettings))
+        using (var host = new RunnerHost(workspace, runnerSettings, HangfireJobQueue.Of(workspace)))
         {
-            host.Host.StageEnded += (hash, status) => Console.WriteLine($"runner: stage {hash[..12]} {status}");
+            host.Host.StageEnded += (hash, status) => Console.WriteLine($"runner: stage {hash[..12]} {status.ToString().ToLowerInvariant()}");
             host.Host.MustStop += e => { Interlocked.CompareExchange(ref lost, e, null); stop.Set(); };
             Console.WriteLine($"runner: {host.Host.WorkerName} on queues {string.Join(",", runnerSettings.Queues)}, devices {string.Join(",", runnerSettings.Devices)} × {runnerSettings.WorkersPerDevice} worker(s), torch threads {TorchSharp.torch.get_num_threads()}, store {workspace.Store.Display}");
             stop.Wait();

@@ -1,7 +1,8 @@
 using Ablations.Core.Artifacts;
 using Ablations.Core.Store;
 using Ablations.Core.Store.Entities;
-using Ablations.Runner.Hosting;
+using Ablations.Core.Scheduling;
+using Ablations.Queue;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using System.ComponentModel;
@@ -72,7 +73,7 @@ public sealed class VerifyCommand : Command<VerifyCommand.Settings>
         foreach (var f in bad) verifier.Invalidate(f);
         var running = store.RunningStageHashes();
         foreach (var dir in orphans.Where(d => !running.Contains(Path.GetFileName(d)))) TryDelete(dir);
-        new StageEnqueuer(JobStorageFactory.Create(workspace), store).EnqueueAll(store.TopUp());
+        new StageScheduler(store, HangfireJobQueue.Of(workspace)).TopUp();
         if (bad.Count > 0)
         {
             AnsiConsole.MarkupLine($"repaired: {bad.Count} stage(s) with a bad artifact are pending again and recompute on the next `ablate run FILE` " +

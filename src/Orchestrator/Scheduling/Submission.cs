@@ -3,7 +3,8 @@ using Ablations.Core.Planning;
 using Ablations.Core.Results;
 using Ablations.Core.Store;
 using Ablations.Core.Store.Entities;
-using Ablations.Runner.Hosting;
+using Ablations.Core.Scheduling;
+using Ablations.Queue;
 using System.Diagnostics;
 using System.Reflection;
 
@@ -25,12 +26,8 @@ public static class Submission
             ReportContext.From(plan.Spec).ToJson());
         var reused = store.StagesOf(stored.ExperimentId).Where(s => s.Status == StageStatus.Succeeded).ToList();
         var repaired = new ArtifactVerifier(workspace, store).EnsureUsable(reused);
-        var enqueuer = new StageEnqueuer(JobStorageFactory.Create(workspace), store);
-        var ready = store.TakeReady(stored.ExperimentId);
-        var lost = store.Queued(stored.ExperimentId).Where(q => !ready.Contains(q)).ToList();
-        enqueuer.EnqueueAll(ready);
-        enqueuer.EnqueueAll(lost);
-        return new Result(stored, ready.Count + lost.Count, repaired);
+        var enqueued = new StageScheduler(store, HangfireJobQueue.Of(workspace)).Submitted(stored.ExperimentId);
+        return new Result(stored, enqueued, repaired);
     }
 
     public static string CodeVersion =>

@@ -95,7 +95,7 @@ internal sealed class WebSecurity
         h.XContentTypeOptions = "nosniff";
         h.XFrameOptions = "DENY";
         h["Referrer-Policy"] = "no-referrer";
-        h.ContentSecurityPolicy = path.StartsWithSegments("/hangfire") ? DashboardPolicy
+        h.ContentSecurityPolicy = path.StartsWithSegments(Ablations.Queue.JobDashboard.Path) ? DashboardPolicy
             : path.StartsWithSegments("/reports") ? ReportPolicy
             : path.StartsWithSegments("/api") ? DataPolicy
             : PagePolicy;

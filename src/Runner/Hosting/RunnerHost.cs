@@ -2,26 +2,25 @@ using Ablations.Core.Execution;
 using Ablations.Core.Store;
 using Ablations.Runner.Modeling;
 using Ablations.Runner.Stages;
-using Hangfire;
-using Hangfire.Server;
+using Ablations.Core.Scheduling;
 
 namespace Ablations.Runner.Hosting;
 
 /// <summary>
-/// A runner process: one Hangfire server with <see cref="RunnerSettings.WorkersPerDevice"/> workers per device on the given queues, plus a sweep that
+/// A runner process: <see cref="RunnerSettings.WorkersPerDevice"/> workers per device taking jobs from the given queues, plus a sweep that
 /// re-queues stages whose worker died. Dispose stops it gracefully: running stages are cancelled and go back
 /// to the queue, so the next runner resumes them (from their checkpoints where they keep any).
 /// </summary>
 public sealed class RunnerHost : IDisposable
 {
-    private readonly BackgroundJobServer _server;
+    private readonly IDisposable _workers;
     private readonly Timer _sweep;
     private readonly ResultsStore _store;
-    private readonly StageEnqueuer _enqueuer;
+    private readonly StageScheduler _scheduler;
     private readonly RunnerSettings _settings;
     private readonly Workspace _workspace;
 
-    public RunnerHost(Workspace workspace, RunnerSettings settings, IEnumerable<IStageExecutor>? executors = null, JobStorage? storage = null)
+    public RunnerHost(Workspace workspace, RunnerSettings settings, IJobQueue queue, IEnumerable<IStageExecutor>? executors = null)
     {
         workspace.EnsureDirectories();
         DiskFull.Reserve(workspace.Root);
@@ -29,21 +28,11 @@ public sealed class RunnerHost : IDisposable
         _settings = settings;
         TorchThreads(settings.Threads);
         _store = ResultsStore.Open(workspace.Store);
-        storage ??= JobStorageFactory.Create(workspace);
-        _enqueuer = new StageEnqueuer(storage, _store);
-        Host = new StageExecutionHost(workspace, _store, _enqueuer, executors ?? StageCatalog.All, settings);
-        _enqueuer.EnqueueAll(_store.RequeueAbandoned(settings.StaleAfter, WorkerId.IsDeadOnThisHost));
-        _enqueuer.EnqueueAll(_store.TopUp());
-        _server = new BackgroundJobServer(new BackgroundJobServerOptions
-        {
-            Queues = settings.Queues.ToArray(),
-            WorkerCount = Math.Max(1, settings.Devices.Count) * Math.Max(1, settings.WorkersPerDevice),
-            ServerName = Host.WorkerName,
-            SchedulePollingInterval = TimeSpan.FromSeconds(1),
-            CancellationCheckInterval = TimeSpan.FromSeconds(1),
-            ShutdownTimeout = TimeSpan.FromSeconds(30),
-            Activator = new StageJobActivator(Host),
-        }, storage);
+        _scheduler = new StageScheduler(_store, queue);
+        Host = new StageExecutionHost(workspace, _store, _scheduler, executors ?? StageCatalog.All, settings);
+        _scheduler.Sweep(settings.StaleAfter, WorkerId.IsDeadOnThisHost);
+        _workers = queue.StartWorkers(Host.WorkerName, settings.Queues.ToList(),
+            Math.Max(1, settings.Devices.Count) * Math.Max(1, settings.WorkersPerDevice), Host);
         _sweep = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(Math.Min(5, settings.StaleAfter.TotalSeconds / 2)));
     }
 
@@ -58,8 +47,7 @@ public sealed class RunnerHost : IDisposable
         try
         {
             DiskFull.Check(_workspace.Root);
-            _enqueuer.EnqueueAll(_store.RequeueAbandoned(_settings.StaleAfter, WorkerId.IsDeadOnThisHost));
-            _enqueuer.EnqueueAll(_store.TopUp());
+            _scheduler.Sweep(_settings.StaleAfter, WorkerId.IsDeadOnThisHost);
         }
         catch (Exception e) when (e is StoreUnavailableException or Core.Execution.NodeUnavailableException)
         {
@@ -83,14 +71,13 @@ public sealed class RunnerHost : IDisposable
     public void Dispose()
     {
         _sweep.Dispose();
-        _server.SendStop();
-        _server.Dispose();
+        _workers.Dispose();
         ReleaseWhatIsStillHeld();
     }
 
     /// <summary>
     /// Stages whose own release failed (a full disk leaves SQLite no room to write it) would show as running with nobody
-    /// behind them. With the job server stopped nothing else writes, so the disk's reserve is given back for this one write.
+    /// behind them. With the workers stopped nothing else writes, so the disk's reserve is given back for this one write.
     /// </summary>
     private void ReleaseWhatIsStillHeld()
     {
@@ -105,11 +92,5 @@ public sealed class RunnerHost : IDisposable
             catch (StoreUnavailableException) { } // then the next runner's start re-queues them, and status says so
         }
         catch (StoreUnavailableException) { }
-    }
-
-    private sealed class StageJobActivator(StageExecutionHost host) : JobActivator
-    {
-        public override object ActivateJob(Type jobType) =>
-            jobType == typeof(StageJob) ? new StageJob(host) : base.ActivateJob(jobType);
     }
 }

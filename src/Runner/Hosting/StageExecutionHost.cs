@@ -1,5 +1,6 @@
 using Ablations.Core.Artifacts;
 using Ablations.Core.Execution;
+using Ablations.Core.Scheduling;
 using Ablations.Core.Store;
 using Ablations.Runner.Stages;
 using System.Collections.Concurrent;
@@ -9,29 +10,27 @@ using System.Text.Json.Nodes;
 namespace Ablations.Runner.Hosting;
 
 /// <summary>
-/// Runs one stage for a Hangfire job: claim it in the store (a duplicate delivery finds it taken and returns),
+/// Runs one stage for a job of the queue: claim it in the store (a duplicate delivery finds it taken and returns),
 /// resolve its inputs and check each against its manifest (a damaged or missing one is invalidated and recomputed,
 /// never read: this stage waits for it), execute it into a staging folder with heartbeats and batched metrics, record
 /// the manifest of what it wrote, publish the folder atomically (rename), mark it succeeded with the roots of the
 /// inputs it read, and enqueue the dependents that became ready.
 /// </summary>
-public sealed class StageExecutionHost
+public sealed class StageExecutionHost : IStageJobHandler
 {
-    public const int MaxAttempts = 3;
-
     private readonly Workspace _workspace;
     private readonly ResultsStore _store;
-    private readonly StageEnqueuer _enqueuer;
+    private readonly StageScheduler _scheduler;
     private readonly IReadOnlyDictionary<string, IStageExecutor> _executors;
     private readonly RunnerSettings _settings;
     private readonly ConcurrentQueue<string> _freeDevices;
     private readonly ArtifactVerifier _verifier;
 
-    public StageExecutionHost(Workspace workspace, ResultsStore store, StageEnqueuer enqueuer, IEnumerable<IStageExecutor> executors, RunnerSettings settings)
+    public StageExecutionHost(Workspace workspace, ResultsStore store, StageScheduler scheduler, IEnumerable<IStageExecutor> executors, RunnerSettings settings)
     {
         _workspace = workspace;
         _store = store;
-        _enqueuer = enqueuer;
+        _scheduler = scheduler;
         _executors = executors.ToDictionary(e => e.Type.Name, StringComparer.Ordinal);
         _settings = settings;
         _freeDevices = new ConcurrentQueue<string>(settings.Devices.SelectMany(d => Enumerable.Repeat(d, Math.Max(1, settings.WorkersPerDevice))));
@@ -43,7 +42,7 @@ public sealed class StageExecutionHost
     public string WorkerName { get; }
 
     /// <summary>Raised after each stage ends, with its hash and final status (for logs and tests).</summary>
-    public event Action<string, string>? StageEnded;
+    public event Action<string, StageOutcome>? StageEnded;
 
     /// <summary>
     /// Raised when this runner must stop (the runner command exits 3): the results store failed permanently (read-only,
@@ -77,10 +76,10 @@ public sealed class StageExecutionHost
         var worker = $"{WorkerName}:{Environment.CurrentManagedThreadId}";
         var claim = _store.Claim(hash, worker, _settings.StaleAfter);
         if (claim is null) return; // already done, or another worker holds it: a duplicate delivery
-        if (claim.Attempts > MaxAttempts)
+        if (claim.Attempts > RetryPolicy.MaxAttempts)
         {
             _store.Fail(hash, worker, FailureKind.Error, $"the worker process died {claim.Attempts - 1} times while running this stage (a native crash?); see {_workspace.LogsDir}", retry: false);
-            StageEnded?.Invoke(hash, "failed");
+            StageEnded?.Invoke(hash, StageOutcome.Failed);
             return;
         }
 
@@ -169,8 +168,8 @@ public sealed class StageExecutionHost
             {
                 log.WriteLine("== not recorded: an input was invalidated or recomputed while this stage ran; it runs again on the new input");
                 _verifier.Clear(hash, "an input was invalidated or recomputed while it ran");
-                _enqueuer.EnqueueAll(_store.TopUp());
-                StageEnded?.Invoke(hash, "invalidated");
+                _scheduler.Ended();
+                StageEnded?.Invoke(hash, StageOutcome.Invalidated);
                 return;
             }
             TryDelete(scratch);
@@ -180,9 +179,8 @@ public sealed class StageExecutionHost
                 _verifier.TakenBack(done.TakenBack, hash);
                 log.WriteLine($"   its artifact differs from the one {done.TakenBack.Count} stage(s) were computed from; they recompute");
             }
-            _enqueuer.EnqueueAll(done.Ready);
-            _enqueuer.EnqueueAll(_store.TopUp());
-            StageEnded?.Invoke(hash, "succeeded");
+            _scheduler.Succeeded(done);
+            StageEnded?.Invoke(hash, StageOutcome.Succeeded);
         }
         catch (StoreUnavailableException e)
         {
@@ -207,8 +205,8 @@ public sealed class StageExecutionHost
             heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
             TryDelete(staging);
             log.WriteLine($"== not run: {e.Message}; it recomputes, and this stage waits for it");
-            _enqueuer.EnqueueAll(_store.TopUp());
-            StageEnded?.Invoke(hash, "invalidated");
+            _scheduler.Ended();
+            StageEnded?.Invoke(hash, StageOutcome.Invalidated);
         }
         catch (Exception e)
         {
@@ -268,16 +266,16 @@ public sealed class StageExecutionHost
         {
             _store.Release(hash, worker);
             log.WriteLine("== interrupted by runner shutdown; back in the queue");
-            StageEnded?.Invoke(hash, "interrupted");
+            StageEnded?.Invoke(hash, StageOutcome.Interrupted);
             throw new OperationCanceledException(shutdown);
         }
         var (kind, message) = Classify(e);
-        var retry = kind == FailureKind.Transient && attempt < MaxAttempts;
+        var retry = kind == FailureKind.Transient && RetryPolicy.RetriesAfter(attempt);
         _store.Fail(hash, worker, kind, message, retry);
-        if (!retry) _enqueuer.EnqueueAll(_store.TopUp());
+        if (!retry) _scheduler.Ended();
         log.WriteLine($"== {(retry ? "will retry" : "failed")}: {kind}: {message}");
         if (e is not StageFailedException) log.WriteLine(e.ToString());
-        StageEnded?.Invoke(hash, retry ? "retrying" : kind == FailureKind.Cancelled ? "cancelled" : "failed");
+        StageEnded?.Invoke(hash, retry ? StageOutcome.Retrying : kind == FailureKind.Cancelled ? StageOutcome.Cancelled : StageOutcome.Failed);
         if (retry) throw new TransientStageException($"{kind}: {message}", e);
         throw new FinalStageException($"{kind}: {message}", e);
     }

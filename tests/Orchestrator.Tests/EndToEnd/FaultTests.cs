@@ -1,6 +1,7 @@
 using Ablations.Core.Store;
 using Ablations.Core.Store.Entities;
 using Ablations.Orchestrator.Scheduling;
+using Ablations.Queue;
 using Ablations.Runner.Hosting;
 using Ablations.Runner.Stages;
 using Microsoft.EntityFrameworkCore;
@@ -54,14 +55,13 @@ public sealed class FaultTests
         var plan = SpecPlanning.Load(spec, null).Plan!;
         var workspace = dir.Workspace;
         var store = ResultsStore.Open(workspace.Store);
-        var storage = JobStorageFactory.Create(workspace);
+        var queue = HangfireJobQueue.Of(workspace);
         var submitted = Submission.Submit(workspace, store, plan); // enqueues once
         var hash = plan.Stages.Single().Hash;
-        var enqueuer = new StageEnqueuer(storage, store);
-        enqueuer.Enqueue(new ReadyStage(hash, "default"));
-        enqueuer.Enqueue(new ReadyStage(hash, "default"));
+        queue.Enqueue(hash, "default");
+        queue.Enqueue(hash, "default");
 
-        using (new RunnerHost(workspace, new RunnerSettings { Devices = ["cpu", "cpu", "cpu"] }, StageCatalog.All, storage))
+        using (new RunnerHost(workspace, new RunnerSettings { Devices = ["cpu", "cpu", "cpu"] }, queue, StageCatalog.All))
         {
             Ablate.WaitUntil(() => store.StagesOf(submitted.Stored.ExperimentId).Single().Status == StageStatus.Succeeded, Patience, "the stage");
             Thread.Sleep(1500); // let the duplicate jobs be picked up too

@@ -5,6 +5,7 @@ using Ablations.Core.Spec;
 using Ablations.Core.Store;
 using Ablations.Core.Store.Entities;
 using Ablations.Orchestrator.Scheduling;
+using Ablations.Queue;
 using Ablations.Runner.Hosting;
 using System.Text.Json.Nodes;
 
@@ -41,9 +42,9 @@ public sealed class RetryClassificationTests
         };
         var workspace = dir.Workspace;
         var store = ResultsStore.Open(workspace.Store);
-        var storage = JobStorageFactory.Create(workspace);
+        var queue = HangfireJobQueue.Of(workspace);
         var submitted = Submission.Submit(workspace, store, Planner.Plan(spec));
-        using (new RunnerHost(workspace, new RunnerSettings(), [executor], storage))
+        using (new RunnerHost(workspace, new RunnerSettings(), queue, [executor]))
             Ablate.WaitUntil(() => done(store.StagesOf(submitted.Stored.ExperimentId)), TimeSpan.FromSeconds(90), "the stage to settle");
         return (store, submitted.Stored.ExperimentId);
     }

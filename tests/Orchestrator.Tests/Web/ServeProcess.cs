@@ -16,6 +16,8 @@ internal sealed partial class ServeProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts `ablate serve ARGS` and waits for its "serving URL" line; fails the test with what it printed instead.</summary>
     public static async Task<ServeProcess> Start(string cwd, params string[] args)
     {

@@ -4,7 +4,7 @@ using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 
-namespace Ablations.Runner.Hosting;
+namespace Ablations.Queue;
 
 /// <summary>
 /// The Hangfire job storage of a workspace. SQLite is safe with ONE server process per file (docs/stages.md, "How stages are run"), so the
@@ -28,7 +28,7 @@ public static class JobStorageFactory
                     PrepareSchemaIfNecessary = true,
                 });
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(workspace.Jobs.Display)!);
+        Workspace.CreateFolder(Path.GetDirectoryName(workspace.Jobs.Display)!); // a read-only place is a StoreUnavailableException that says so
         return new SQLiteStorage(workspace.Jobs.Display, new SQLiteStorageOptions
         {
             QueuePollInterval = PollInterval,

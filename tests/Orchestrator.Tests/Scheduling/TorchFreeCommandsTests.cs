@@ -1,0 +1,38 @@
+using Ablations.Orchestrator.Tests.Web;
+
+namespace Ablations.Orchestrator.Tests.Scheduling;
+
+/// <summary>
+/// `submit` and `serve` schedule and show stages without the Runner: the scheduling layer and the job queue are
+/// torch-free, so neither command loads the Runner's assembly, TorchSharp or libtorch (only `ablate runner` does).
+/// </summary>
+[Collection("processes")]
+public sealed class TorchFreeCommandsTests
+{
+    [Fact]
+    public async Task SubmitAndServe_NeverLoadTheRunnerOrLibtorch()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.sh", Fixtures.Trainer);
+        var spec = dir.Write("s.yaml", Fixtures.Spec("torch-free", "[1, 2]", "[3]", seeds: "[1]"));
+
+        // The dynamic loader reports every native library a process opens (libtorch is opened with dlopen).
+        var submit = Ablate.Wait(Ablate.Start(dir.Path, new Dictionary<string, string> { ["LD_DEBUG"] = "files" }, "submit", spec), TimeSpan.FromMinutes(3));
+
+        Assert.True(submit.ExitCode == 0, submit.All);
+        Assert.Contains("e_sqlite3", submit.Stderr); // the loader's report is there: the store's native SQLite was opened
+        Assert.DoesNotContain("libtorch", submit.Stderr);
+        Assert.DoesNotContain("LibTorchSharp", submit.Stderr);
+
+        await using var serve = await ServeProcess.Start(dir.Path, "--urls", "http://127.0.0.1:0");
+        using var client = serve.Client();
+        Assert.True((await client.GetAsync("/api/experiments")).IsSuccessStatusCode);
+        Assert.True((await client.GetAsync("/hangfire/jobs/enqueued")).IsSuccessStatusCode);
+        var maps = File.ReadAllText($"/proc/{serve.ProcessId}/maps");
+
+        Assert.Contains("Ablations.Queue.dll", maps); // the job queue's dashboard is mapped, as every loaded assembly is
+        Assert.DoesNotContain("Ablations.Runner.dll", maps);
+        Assert.DoesNotContain("TorchSharp", maps);
+        Assert.DoesNotContain("libtorch", maps);
+    }
+}
