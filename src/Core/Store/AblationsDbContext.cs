@@ -7,7 +7,7 @@ namespace Ablations.Core.Store;
 /// The results store. SQLite (WAL, busy timeout) by default; PostgreSQL for many nodes through
 /// <see cref="PostgresDbContext"/>, which is the same model with its own migrations (column types differ).
 /// </summary>
-public class AblationsDbContext : DbContext
+internal class AblationsDbContext : DbContext
 {
     public AblationsDbContext(DbContextOptions<AblationsDbContext> options) : base(options) { }
 

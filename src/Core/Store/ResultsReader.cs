@@ -84,7 +84,7 @@ public static class ResultsReader
             .Select(link => (link.StageKey, Stage: stages.GetValueOrDefault(link.StageHash)))
             .Where(x => x.Stage is { Status: StageStatus.Failed or StageStatus.Cancelled })
             .OrderBy(x => x.Stage!.Status == StageStatus.Failed ? 0 : 1)
-            .ThenBy(x => x.Stage!.FailureKind == nameof(Execution.FailureKind.UpstreamFailed) ? 1 : 0)
+            .ThenBy(x => x.Stage!.Failure == Execution.FailureKind.UpstreamFailed ? 1 : 0)
             .ThenBy(x => x.Stage!.CreatedAt)
             .FirstOrDefault();
         if (broken.Stage is not { } s) return null;
@@ -97,7 +97,7 @@ public static class ResultsReader
             ? $"experiment '{experiment.Name}' has no revisions yet"
             : $"experiment '{experiment.Name}' has revisions 1 to {experiment.CurrentRevision}; revision {number} is not one of them";
 
-    public static string UnknownExperimentMessage(AblationsDbContext db, string name)
+    internal static string UnknownExperimentMessage(AblationsDbContext db, string name)
     {
         var known = db.Experiments.Select(e => e.Name).OrderBy(n => n).ToList();
         return known.Count == 0

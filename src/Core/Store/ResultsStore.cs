@@ -40,7 +40,7 @@ public sealed partial class ResultsStore
         return new ResultsStore(location with { MustExist = true });
     }
 
-    public AblationsDbContext NewContext() => Location.NewContext();
+    internal AblationsDbContext NewContext() => Location.NewContext();
 
     /// <summary>Runs a store operation under <see cref="StoreFaults"/>: transient failures retried, permanent ones a message that names the store and the fix.</summary>
     public static T Guard<T>(StoreLocation location, Func<T> action) => StoreFaults.Run(location, action);

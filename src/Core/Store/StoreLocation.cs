@@ -52,7 +52,7 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
     }
 
     /// <summary>A new context on this store: SQLite, or the PostgreSQL flavour with its own migrations.</summary>
-    public AblationsDbContext NewContext() => Provider == StoreProvider.Sqlite
+    internal AblationsDbContext NewContext() => Provider == StoreProvider.Sqlite
         ? new AblationsDbContext(new DbContextOptionsBuilder<AblationsDbContext>().UseSqlite(ConnectionString).Options)
         : new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(ConnectionString).Options);
 }

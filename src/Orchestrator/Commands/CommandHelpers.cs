@@ -10,8 +10,7 @@ internal static class CommandHelpers
     {
         var experiment = store.FindExperiment(name);
         if (experiment is not null) return experiment;
-        using var db = store.NewContext();
-        Cli.Error(ResultsReader.UnknownExperimentMessage(db, name));
+        Cli.Error(store.UnknownExperimentMessage(name));
         return null;
     }
 

@@ -88,12 +88,7 @@ public sealed class PlanCommand : Command<PlanCommand.Settings>
     {
         if (workspace.Store.Provider == StoreProvider.Sqlite && !File.Exists(workspace.Store.Display)) return (new HashSet<string>(), null);
         var store = ResultsStore.Open(workspace.Store);
-        HashSet<string> reused;
-        using (var db = store.NewContext())
-        {
-            var hashes = plan.Stages.Select(s => s.Hash).ToList();
-            reused = db.Stages.AsNoTracking().Where(s => hashes.Contains(s.Hash) && s.Status == StageStatus.Succeeded).Select(s => s.Hash).ToHashSet();
-        }
+        var reused = store.SucceededAmong(plan.Stages.Select(s => s.Hash).ToList());
         var (chains, stages) = store.CurrentChains(plan.Spec.Name);
         return (reused, chains.Count == 0 ? null : PlanChanges.Explain(plan, reused, chains, stages));
     }

@@ -121,7 +121,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
 
     private static int Finish(ResultsStore store, string experiment, Settings settings, Workspace workspace, ExperimentProgress progress)
     {
-        foreach (var s in progress.Stages.Where(s => s.Status == Core.Store.Entities.StageStatus.Failed && s.FailureKind != "UpstreamFailed"))
+        foreach (var s in progress.Stages.Where(s => s.FailedItself))
             Cli.Err.MarkupLine($"[red]stage {s.Type} {s.Hash[..12]} failed[/] ({Markup.Escape(s.FailureKind ?? "")}): {Markup.Escape(s.Error ?? "")}\n  log: {Markup.Escape(Path.Combine(workspace.LogsDir, s.Hash + ".log"))}");
         var results = ResultsReader.Load(store, experiment);
         ResultsConsole.Print(results);

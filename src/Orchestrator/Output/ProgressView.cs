@@ -23,7 +23,7 @@ public static class ProgressView
         var table = new Table().Border(TableBorder.Simple).AddColumns("stage", "status", "progress", "detail");
         foreach (var s in p.Stages.Where(s => s.Status == StageStatus.Running).OrderBy(s => s.StartedAt).Take(8))
             table.AddRow(Label(s), "[blue]running[/]", Bar(s.Progress), Markup.Escape(s.Phase ?? ""));
-        foreach (var s in p.Stages.Where(s => s.Status == StageStatus.Failed && s.FailureKind != "UpstreamFailed").Take(5))
+        foreach (var s in p.Stages.Where(s => s.FailedItself).Take(5))
             table.AddRow(Label(s), "[red]failed[/]", "", Markup.Escape($"{s.FailureKind}: {FirstLine(s.Error)}"));
         return new Rows(new Markup(Markup.Escape(Summary(p, elapsed, startFraction))), table);
     }

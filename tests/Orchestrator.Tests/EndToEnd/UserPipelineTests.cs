@@ -116,7 +116,7 @@ public sealed class UserPipelineTests
     }
 
     [Fact]
-    public void OwnPipeline_AStageFails_OnlyTheRunsThatNeedItFail()
+    public async Task OwnPipeline_AStageFails_OnlyTheRunsThatNeedItFail()
     {
         using var dir = new TempDir();
         var spec = Project(dir, "[5, 99]");
@@ -130,6 +130,14 @@ public sealed class UserPipelineTests
         Assert.All(results.Where(r => r.Contains(",99,", StringComparison.Ordinal)), r => Assert.Contains(",failed,", r));
         var status = Ablate.Run(dir.Path, "status", "own-pipeline");
         Assert.Contains("command exited with code 4", status.Stdout);
+        // The web UI names the failed stages as the spec does, with their type beside.
+        await using var serve = await Web.ServeProcess.Start(dir.Path, "--urls", "http://127.0.0.1:0");
+        using var client = serve.Client();
+        var detail = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync("/api/experiments/own-pipeline"))!;
+        var failed = detail["active"]!.AsArray().Where(a => (string?)a!["status"] == "failed").ToList();
+        // kd 99 × 2 teacher lists × 2 seeds: the trainings failed, and the evals of them with them
+        Assert.Equal(4, failed.Count(a => ((string?)a!["name"], (string?)a["type"], (string?)a["failureKind"]) == ("train", "command", "ExternalFailure")));
+        Assert.Equal(4, failed.Count(a => ((string?)a!["name"], (string?)a["type"], (string?)a["failureKind"]) == ("eval", "command", "UpstreamFailed")));
     }
 
     [Fact]

@@ -25,8 +25,14 @@ public sealed class StageRow
     public double? DurationSeconds { get; set; }
     public double Progress { get; set; }
     public string? Phase { get; set; }
-    /// <summary>A FailureKind name, e.g. "Diverged"; null unless failed.</summary>
+    /// <summary>A FailureKind name, e.g. "Diverged"; null unless failed. Read it typed as <see cref="Failure"/>.</summary>
     public string? FailureKind { get; set; }
+
+    /// <summary>Why it failed, typed (not mapped: a get-only property); null unless failed or for a name this build does not know.</summary>
+    public Execution.FailureKind? Failure => Enum.TryParse<Execution.FailureKind>(FailureKind, out var kind) ? kind : null;
+
+    /// <summary>Failed for a reason of its own, not only because a stage it needs failed.</summary>
+    public bool FailedItself => Status == StageStatus.Failed && Failure != Execution.FailureKind.UpstreamFailed;
     public string? Error { get; set; }
     public bool CancelRequested { get; set; }
     public DateTime CreatedAt { get; set; }

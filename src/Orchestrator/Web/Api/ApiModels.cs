@@ -12,7 +12,7 @@ internal sealed record ExperimentSummary(
 internal sealed record RevisionView(int Number, bool Current, string SpecHash, string? Profile, int Runs, DateTime Created);
 
 /// <summary>A stage that is running (with its phase) or failed (with its reason): what the live status lists.</summary>
-internal sealed record StageBrief(string Hash, string Type, string Status, double Progress, string? Phase, string? FailureKind, string? Error, int Attempts);
+internal sealed record StageBrief(string Hash, string Name, string Type, string Status, double Progress, string? Phase, string? FailureKind, string? Error, int Attempts);
 
 internal sealed record ReportFile(string Name, string Url, string Kind);
 

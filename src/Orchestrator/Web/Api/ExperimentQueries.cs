@@ -14,9 +14,7 @@ internal sealed class ExperimentQueries(ResultsStore store, Workspace workspace,
 
     public IReadOnlyList<ExperimentSummary> List()
     {
-        using var db = store.NewContext();
-        var runCounts = db.Runs.Where(r => r.Active).GroupBy(r => r.ExperimentId).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionary(x => x.Key, x => x.Count);
+        var runCounts = store.ActiveRunCounts();
         return store.ListExperiments().Select(e => (e, Revision: store.Revision(e))).Where(x => x.Revision is not null)
             .Select(x => Summarize(x.e, x.Revision!, runCounts.GetValueOrDefault(x.e.Id), store.StagesOf(x.e.Id))).ToList();
     }
@@ -30,9 +28,11 @@ internal sealed class ExperimentQueries(ResultsStore store, Workspace workspace,
         var results = ResultsReader.Load(store, name, revision.Number);
         var stages = store.StagesOfRevision(revision.Id);
         var statuses = results.Runs.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
+        // Named as the runs name them (a spec's own stage names, "teacher:dfn_a"), as `ablate status` does.
+        var names = store.StageKeysOfRevision(revision.Id);
         var active = stages.Where(s => s.Status is StageStatus.Running or StageStatus.Failed)
             .OrderBy(s => s.Status).ThenBy(s => s.CreatedAt).Take(20)
-            .Select(s => new StageBrief(s.Hash, s.Type, Lower(s.Status), s.Progress, s.Phase, s.FailureKind, Brief(s.Error), s.Attempts))
+            .Select(s => new StageBrief(s.Hash, names.GetValueOrDefault(s.Hash, s.Type), s.Type, Lower(s.Status), s.Progress, s.Phase, s.FailureKind, Brief(s.Error), s.Attempts))
             .ToList();
         var revisions = store.Revisions(experiment.Id)
             .Select(r => new RevisionView(r.Revision.Number, r.Revision.Number == experiment.CurrentRevision, r.Revision.SpecHash, r.Revision.Profile,
@@ -64,28 +64,24 @@ internal sealed class ExperimentQueries(ResultsStore store, Workspace workspace,
     /// </summary>
     public (RunDetail?, ApiError?) Run(string id, string? experimentName)
     {
-        using var db = store.NewContext();
-        var candidates = db.Runs.AsNoTracking().Where(r => r.RunKey == id).Select(r => new { r.Id, Experiment = r.Experiment!.Name }).ToList();
+        var candidates = store.RunsWithKey(id);
         if (experimentName is not null) candidates = candidates.Where(c => c.Experiment == experimentName).ToList();
         if (candidates.Count == 0)
             return (null, new ApiError(404, $"unknown run '{id}'{(experimentName is null ? "" : $" in experiment '{experimentName}'")}; run ids are listed by /api/experiments/NAME/runs"));
         if (candidates.Select(c => c.Experiment).Distinct().Count() > 1)
             return (null, new ApiError(400, $"run '{id}' is in experiments {string.Join(", ", candidates.Select(c => c.Experiment).Order())}; add ?experiment=NAME"));
         var row = candidates[0];
-        var revisions = db.RevisionRuns.AsNoTracking().Where(rr => rr.RunId == row.Id).Select(rr => rr.Revision!.Number).ToList();
+        var revisions = row.Revisions;
         if (revisions.Count == 0) return (null, new ApiError(404, $"run '{id}' belongs to no revision of '{row.Experiment}' (it left the grid before revisions were recorded)"));
         var run = ResultsReader.Load(store, row.Experiment, revisions.Max()).Runs.Single(r => r.RunId == id);
-        var stages = db.RunStages.AsNoTracking().Where(rs => rs.RunId == row.Id)
-            .Join(db.Stages.AsNoTracking(), rs => rs.StageHash, s => s.Hash, (rs, s) => new { rs.StageKey, rs.IsTerminal, Stage = s })
-            .ToList()
-            .OrderBy(x => x.IsTerminal).ThenBy(x => x.Stage.CreatedAt)
-            .Select(x => new RunStageView(x.StageKey, x.Stage.Hash, x.Stage.Type, Lower(x.Stage.Status), x.Stage.Attempts, x.Stage.FailureKind,
-                x.Stage.Error, x.Stage.Phase, x.Stage.Progress, x.Stage.DurationSeconds, AsUtc(x.Stage.StartedAt), AsUtc(x.Stage.FinishedAt), x.IsTerminal,
+        var stages = store.StagesOfRun(row.RunId)
+            .Select(x => new RunStageView(x.Link.StageKey, x.Stage.Hash, x.Stage.Type, Lower(x.Stage.Status), x.Stage.Attempts, x.Stage.FailureKind,
+                x.Stage.Error, x.Stage.Phase, x.Stage.Progress, x.Stage.DurationSeconds, AsUtc(x.Stage.StartedAt), AsUtc(x.Stage.FinishedAt), x.Link.IsTerminal,
                 $"/api/stages/{x.Stage.Hash}/log"))
             .ToList();
         var curves = run.Curves.ToDictionary(c => c.Key, c => (IReadOnlyList<double[]>)c.Value.Select(p => new[] { p.Step, p.Value }).ToList());
         return (new RunDetail(run.RunId, row.Experiment, run.Params, run.Seed, run.Status, run.IsBaseline, run.Metrics, curves, stages,
-            revisions.Order().ToList(), run.Failure), null);
+            revisions, run.Failure), null);
     }
 
     /// <summary>The last <paramref name="maxBytes"/> of a stage's log (logs/&lt;hash&gt;.log), starting at a line boundary.</summary>
@@ -93,8 +89,7 @@ internal sealed class ExperimentQueries(ResultsStore store, Workspace workspace,
     {
         if (hash.Length is < 8 or > 128 || !hash.All(char.IsAsciiHexDigitLower))
             return (null, new ApiError(400, $"'{hash}' is not a stage hash (lowercase hex)"));
-        using (var db = store.NewContext())
-            if (!db.Stages.Any(s => s.Hash == hash)) return (null, new ApiError(404, $"unknown stage '{hash}'"));
+        if (!store.HasStage(hash)) return (null, new ApiError(404, $"unknown stage '{hash}'"));
         var path = Path.Combine(workspace.LogsDir, hash + ".log");
         if (!File.Exists(path)) return (new StageLog(hash, false, 0, false, ""), null);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -151,8 +146,7 @@ internal sealed class ExperimentQueries(ResultsStore store, Workspace workspace,
 
     private ApiError UnknownExperiment(string name)
     {
-        using var db = store.NewContext();
-        return new ApiError(404, ResultsReader.UnknownExperimentMessage(db, name));
+        return new ApiError(404, store.UnknownExperimentMessage(name));
     }
 
     private static string Lower(StageStatus status) => status.ToString().ToLowerInvariant();

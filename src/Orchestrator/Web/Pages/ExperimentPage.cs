@@ -66,8 +66,8 @@ internal static class ExperimentPage
           $('counts').textContent = counts(e.stages);
           $('updated').textContent = e.updated.replace('T', ' ').slice(0, 19);
           $('runstatus').innerHTML = Object.entries(d.runStatuses).map(([k, n]) => `<span class="st st-${esc(k)}">${n} ${esc(k)}</span>`).join(' ') || '–';
-          $('active').innerHTML = d.active.length === 0 ? '' : '<h2>Active and failed stages</h2><table><tr><th>stage</th><th>hash</th><th>status</th><th>detail</th></tr>'
-            + d.active.map(s => `<tr><td>${esc(s.type)}</td><td><code>${esc(s.hash.slice(0, 12))}</code></td><td><span class="st st-${esc(s.status)}">${esc(s.status)}</span></td><td>${
+          $('active').innerHTML = d.active.length === 0 ? '' : '<h2>Active and failed stages</h2><table><tr><th>stage</th><th>type</th><th>hash</th><th>status</th><th>detail</th></tr>'
+            + d.active.map(s => `<tr><td>${esc(s.name)}</td><td>${esc(s.type)}</td><td><code>${esc(s.hash.slice(0, 12))}</code></td><td><span class="st st-${esc(s.status)}">${esc(s.status)}</span></td><td>${
                 s.status === 'running' ? esc((s.phase ?? '') + ' ' + Math.round(s.progress * 100) + '%') : esc((s.failureKind ?? '') + ': ' + (s.error ?? ''))}</td></tr>`).join('') + '</table>';
           const figures = d.report.filter(f => f.kind === 'figure'), files = d.report.filter(f => f.kind !== 'figure');
           $('report').innerHTML = d.report.length === 0 ? '' : '<h2>Report</h2><p>' + files.map(f => `<a href="${esc(f.url)}">${esc(f.name)}</a>`).join(' · ') + '</p>'
