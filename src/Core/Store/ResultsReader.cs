@@ -67,11 +67,11 @@ public static class ResultsReader
     public static string RunStatus(RunRow run, IReadOnlyDictionary<string, StageRow> stages)
     {
         var mine = run.Stages.Select(s => stages.TryGetValue(s.StageHash, out var row) ? row : null).Where(s => s is not null).ToList();
-        if (mine.Any(s => s!.Status == StageStatus.Failed)) return "failed";
-        if (stages.TryGetValue(run.TerminalStageHash, out var t) && t.Status == StageStatus.Succeeded) return "succeeded";
-        if (mine.Any(s => s!.Status == StageStatus.Cancelled)) return "cancelled";
-        if (mine.Any(s => s!.Status == StageStatus.Running)) return "running";
-        return "pending";
+        if (mine.Any(s => s!.Status == StageStatus.Failed)) return RunStatuses.Failed;
+        if (stages.TryGetValue(run.TerminalStageHash, out var t) && t.Status == StageStatus.Succeeded) return RunStatuses.Succeeded;
+        if (mine.Any(s => s!.Status == StageStatus.Cancelled)) return RunStatuses.Cancelled;
+        if (mine.Any(s => s!.Status == StageStatus.Running)) return RunStatuses.Running;
+        return RunStatuses.Pending;
     }
 
     /// <summary>

@@ -129,6 +129,6 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         foreach (var e in report.Outcome.Errors) Cli.Err.MarkupLine($"[yellow]report: {Markup.Escape(e)}[/]");
         if (report.Outcome.Succeeded)
             AnsiConsole.MarkupLine($"report: [link]{Markup.Escape(Path.Combine(report.Directory, "index.html"))}[/]");
-        return results.Runs.All(r => r.Status == "succeeded") ? Cli.Ok : Cli.RunsFailed;
+        return results.Runs.All(r => r.Status == RunStatuses.Succeeded) ? Cli.Ok : Cli.RunsFailed;
     }
 }

@@ -20,7 +20,7 @@ public static class ResultsConsole
         {
             var cells = results.AxisKeys.Select(k => Markup.Escape(ParamText.Format(run.Params.GetValueOrDefault(k)))).ToList();
             cells.Add(run.Seed.ToString(CultureInfo.InvariantCulture));
-            cells.Add(run.Status == "succeeded" ? "[green]succeeded[/]" : run.Status == "failed" ? "[red]failed[/]" : run.Status);
+            cells.Add(run.Status == RunStatuses.Succeeded ? $"[green]{run.Status}[/]" : run.Status == RunStatuses.Failed ? $"[red]{run.Status}[/]" : run.Status);
             cells.AddRange(metrics.Select(m => run.Metrics.TryGetValue(m, out var v) ? v.ToString("0.####", CultureInfo.InvariantCulture) : "–"));
             table.AddRow(cells.ToArray());
         }

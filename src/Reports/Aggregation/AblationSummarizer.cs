@@ -6,8 +6,6 @@ namespace Ablations.Reports.Aggregation;
 /// <summary>Turns <see cref="ExperimentResults"/> into an <see cref="AblationSummary"/>. Pure: same input, same value.</summary>
 public static class AblationSummarizer
 {
-    public const string Succeeded = "succeeded";
-
     /// <summary>Input problems (e.g. a metric no run has), one message each; empty when a summary can be made.</summary>
     public static IReadOnlyList<string> Check(ExperimentResults results, ReportOptions options)
     {
@@ -66,7 +64,7 @@ public static class AblationSummarizer
             available, MarginalEffects.Of(metrics, axes, cells, baseline, level), level, results.Revision);
     }
 
-    internal static bool IsSucceeded(RunResult run) => string.Equals(run.Status, Succeeded, StringComparison.OrdinalIgnoreCase);
+    internal static bool IsSucceeded(RunResult run) => string.Equals(run.Status, RunStatuses.Succeeded, StringComparison.OrdinalIgnoreCase);
 
     private static List<RunResult> FinishedRuns(ExperimentResults results) => results.Runs.Where(IsSucceeded).ToList();
 

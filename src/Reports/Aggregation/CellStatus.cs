@@ -1,3 +1,4 @@
+using Ablations.Core.Results;
 using System.Globalization;
 using Ablations.Core.Spec;
 
@@ -16,7 +17,7 @@ internal static class CellStatus
     // Cells named per caption sentence; the table has them all.
     private const int MaxNamed = 6;
 
-    private static readonly string[] Order = ["failed", "cancelled", "running", "pending"];
+    private static readonly string[] Order = RunStatuses.Unfinished;
 
     /// <summary>Null when every run of the cell succeeded; else its counts per status and why.</summary>
     public static string? Describe(CellSummary cell)
@@ -28,7 +29,7 @@ internal static class CellStatus
         }
 
         var others = runs.ByStatus
-            .Where(kv => !string.Equals(kv.Key, AblationSummarizer.Succeeded, StringComparison.OrdinalIgnoreCase))
+            .Where(kv => !string.Equals(kv.Key, RunStatuses.Succeeded, StringComparison.OrdinalIgnoreCase))
             .OrderBy(kv => Array.IndexOf(Order, kv.Key.ToLowerInvariant()) is var i and >= 0 ? i : Order.Length)
             .ThenBy(kv => kv.Key, StringComparer.Ordinal)
             .ToArray();
@@ -74,7 +75,7 @@ internal static class CellStatus
         if (cell.Failures.Count == 0)
         {
             // Failed or cancelled runs should carry a reason; say so when the store had none rather than staying silent.
-            return statuses.Any(s => s.ToLowerInvariant() is "failed" or "cancelled") ? " (no reason recorded)" : "";
+            return statuses.Any(s => s.ToLowerInvariant() is RunStatuses.Failed or RunStatuses.Cancelled) ? " (no reason recorded)" : "";
         }
 
         string shown = string.Join("; ", cell.Failures.Take(MaxReasons));

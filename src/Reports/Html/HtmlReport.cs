@@ -110,7 +110,7 @@ internal static class HtmlReport
         var seeds = s.Cells.SelectMany(c => c.Seeds).Distinct().Order().ToArray();
         sb.Append("<li><b>Replicates:</b> seeds ").Append(E(seeds.Length == 0 ? "—" : string.Join(", ", seeds))).Append(" (each cell runs once per seed)</li>\n");
         sb.Append("<li><b>Runs:</b> ").Append(s.Runs.Succeeded).Append(" of ").Append(s.Runs.Total).Append(" succeeded");
-        var others = s.Runs.ByStatus.Where(kv => !string.Equals(kv.Key, AblationSummarizer.Succeeded, StringComparison.OrdinalIgnoreCase)).ToArray();
+        var others = s.Runs.ByStatus.Where(kv => !string.Equals(kv.Key, RunStatuses.Succeeded, StringComparison.OrdinalIgnoreCase)).ToArray();
         if (others.Length > 0)
         {
             sb.Append(" (").Append(E(string.Join(", ", others.Select(kv => $"{kv.Value} {kv.Key}")))).Append("; only succeeded runs are summarised)");

@@ -1,3 +1,4 @@
+using Ablations.Core.Results;
 namespace Ablations.Orchestrator.Web.Filtering;
 
 /// <summary>
@@ -7,7 +8,7 @@ namespace Ablations.Orchestrator.Web.Filtering;
 /// </summary>
 internal static class FilterParser
 {
-    public static readonly string[] Statuses = ["succeeded", "failed", "cancelled", "running", "pending"];
+    public static readonly string[] Statuses = RunStatuses.All;
 
     private const string Operators = "=, !=, <, <=, >, >=, LIKE or ILIKE";
 

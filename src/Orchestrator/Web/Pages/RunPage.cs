@@ -1,3 +1,4 @@
+using Ablations.Core.Results;
 using Ablations.Orchestrator.Web.Api;
 using Ablations.Orchestrator.Web.Filtering;
 using System.Globalization;
@@ -52,7 +53,7 @@ internal static class RunPage
             body.Append("</td></tr>");
         }
         body.Append("</table>");
-        var live = run.Status is "running" or "pending";
+        var live = run.Status is RunStatuses.Running or RunStatuses.Pending;
         return Html.Page($"run {run.Id}", body.ToString(), live ? Reload : null);
     }
 }
