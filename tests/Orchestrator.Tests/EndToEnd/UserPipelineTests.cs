@@ -21,7 +21,7 @@ public sealed class UserPipelineTests
         #!/usr/bin/env bash
         set -e
         echo "train $2 $3" >> calls.txt
-        [ "$2" != 99 ] || { echo "kd 99 diverged" >&2; exit 4; }
+        [ "$2" != 99 ] || [ ! -e fail-99 ] || { echo "kd 99 diverged" >&2; exit 4; }
         n=$(wc -c < "$1/data.txt")
         echo $(( (n * 7 + $2 * 3 + $3) % 97 )) > "$4/model.txt"
         echo "{\"name\": \"loss\", \"step\": 1, \"value\": 2.5}"
@@ -116,10 +116,11 @@ public sealed class UserPipelineTests
     }
 
     [Fact]
-    public async Task OwnPipeline_AStageFails_OnlyTheRunsThatNeedItFail()
+    public async Task OwnPipeline_AStageFails_OnlyTheRunsThatNeedItFail_AndRetryRunsJustThoseOnceTheCauseIsGone()
     {
         using var dir = new TempDir();
         var spec = Project(dir, "[5, 99]");
+        dir.Write("fail-99", "");
 
         var run = Ablate.Run(dir.Path, "run", spec);
 
@@ -138,6 +139,19 @@ public sealed class UserPipelineTests
         // kd 99 × 2 teacher lists × 2 seeds: the trainings failed, and the evals of them with them
         Assert.Equal(4, failed.Count(a => ((string?)a!["name"], (string?)a["type"], (string?)a["failureKind"]) == ("train", "command", "ExternalFailure")));
         Assert.Equal(4, failed.Count(a => ((string?)a!["name"], (string?)a["type"], (string?)a["failureKind"]) == ("eval", "command", "UpstreamFailed")));
+
+        // The cause is outside the stage's hash (the programs did not change): retry resets what failed, and the next
+        // run executes only those stages.
+        File.Delete(Path.Combine(dir.Path, "fail-99"));
+        File.WriteAllText(Path.Combine(dir.Path, "calls.txt"), "");
+        var retry = Ablate.Run(dir.Path, "retry", "own-pipeline");
+        var again = Ablate.Run(dir.Path, "run", spec);
+
+        Assert.True(retry.ExitCode == 0, retry.All);
+        Assert.Contains("8 stage(s) reset, 4 enqueued now", retry.Stdout); // the trainings now, their evals once they succeed
+        Assert.True(again.ExitCode == 0, again.All);
+        Assert.Equal(["eval", "eval", "eval", "eval", "train 99 1", "train 99 1", "train 99 2", "train 99 2"], Calls(dir).Order());
+        Assert.All(ReportedResults.Of(dir.Path, "own-pipeline").Skip(1), r => Assert.Contains(",succeeded,", r));
     }
 
     [Fact]
