@@ -60,6 +60,53 @@ public class ExampleSpecsTests
         Assert.Contains("--distill-logit-scale", train.Config["command"]!.AsArray().Select(a => a!.GetValue<string>()));
     }
 
+    /// <summary>
+    /// The cluster spec's eval stage runs DataComp's evaluate.py through a wrapper that prints its results as metric
+    /// lines. Here a stand-in evaluate.py writes a results file the way DataComp's does (one task per line, a task with
+    /// a non-numeric value and a blank line among them); the wrapper passes the arguments through, runs it in the
+    /// DataComp folder, keeps its output off stdout, and prints one line per number and the mean of the main metrics.
+    /// </summary>
+    [Fact]
+    public void MobileClip2EvalWrapper_TurnsDataCompResultsIntoMetricLines()
+    {
+        var root = Directory.CreateTempSubdirectory("datacomp-").FullName;
+        try
+        {
+            var datacomp = Directory.CreateDirectory(Path.Combine(root, "datacomp")).FullName;
+            var output = Directory.CreateDirectory(Path.Combine(root, "out")).FullName;
+            File.WriteAllText(Path.Combine(datacomp, "evaluate.py"), """
+                import json, os, sys
+                out = sys.argv[sys.argv.index("--output_dir") + 1]
+                print("evaluating", " ".join(sys.argv[1:]), "in", os.getcwd())
+                with open(os.path.join(out, "eval_results.jsonl"), "w") as f:
+                    f.write(json.dumps({"key": "imagenet1k", "dataset": "ImageNet 1k", "metrics": {"acc1": 0.7, "acc5": 0.9, "note": "x"}, "main_metric": 0.7}) + "\n\n")
+                    f.write(json.dumps({"key": "cars", "dataset": "Cars", "metrics": {"acc1": 0.5}, "main_metric": 0.5}) + "\n")
+                """);
+            var psi = new System.Diagnostics.ProcessStartInfo("python3")
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            foreach (var a in new[] { Path.Combine(Experiments(), "pipelines", "mobileclip2", "datacomp_eval.py"), "--datacomp", datacomp,
+                         "--out", output, "--", "--train_output_dir", "/ckpt/run", "--output_dir", output })
+                psi.ArgumentList.Add(a);
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var stderr = p.StandardError.ReadToEndAsync();
+            var stdout = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+
+            Assert.True(p.ExitCode == 0, stdout + stderr.Result);
+            Assert.Equal(
+                ["""{"name": "imagenet1k_acc1", "value": 0.7}""", """{"name": "imagenet1k_acc5", "value": 0.9}""",
+                 """{"name": "cars_acc1", "value": 0.5}""", """{"name": "datacomp_avg", "value": 0.6}""", """{"name": "datacomp_tasks", "value": 2}"""],
+                stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains($"--train_output_dir /ckpt/run --output_dir {output} in {datacomp}", stderr.Result);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static ExperimentSpec Load(string file, string? profile = null)
     {
         var result = SpecLoader.Load(Example(file), profile);
