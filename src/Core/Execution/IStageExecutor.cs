@@ -14,5 +14,8 @@ public interface IStageExecutor
     /// <summary>The registry entry this executor runs.</summary>
     StageType Type { get; }
 
+    /// <summary>Whether it runs on torch: the runner loads libtorch before the first such stage, and only then.</summary>
+    bool UsesTorch => true;
+
     void Execute(StageContext context);
 }

@@ -87,7 +87,7 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
         {
             host.Host.StageEnded += (hash, status) => Console.WriteLine($"runner: stage {hash[..12]} {status.ToString().ToLowerInvariant()}");
             host.Host.MustStop += e => { Interlocked.CompareExchange(ref lost, e, null); stop.Set(); };
-            Console.WriteLine($"runner: {host.Host.WorkerName} on queues {string.Join(",", runnerSettings.Queues)}, devices {string.Join(",", runnerSettings.Devices)} × {runnerSettings.WorkersPerDevice} worker(s), torch threads {TorchSharp.torch.get_num_threads()}, store {workspace.Store.Display}");
+            Console.WriteLine($"runner: {host.Host.WorkerName} on queues {string.Join(",", runnerSettings.Queues)}, devices {string.Join(",", runnerSettings.Devices)} × {runnerSettings.WorkersPerDevice} worker(s), torch threads {(runnerSettings.Threads > 0 ? runnerSettings.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all cores")} (when a stage needs torch), store {workspace.Store.Display}");
             stop.Wait();
             Console.WriteLine(lost is null ? "runner: stopping; running stages go back to the queue" : "runner: stopping: this runner cannot go on");
         }

@@ -26,7 +26,7 @@ public sealed class RunnerHost : IDisposable
         DiskFull.Reserve(workspace.Root);
         _workspace = workspace;
         _settings = settings;
-        TorchThreads(settings.Threads);
+        TorchRuntime.RequestThreads(settings.Threads); // applied by the first stage that runs on torch
         _store = ResultsStore.Open(workspace.Store);
         _scheduler = new StageScheduler(_store, queue);
         Host = new StageExecutionHost(workspace, _store, _scheduler, executors ?? StageCatalog.All, settings);
@@ -61,11 +61,6 @@ public sealed class RunnerHost : IDisposable
         {
             Volatile.Write(ref _sweeping, 0);
         }
-    }
-
-    private static void TorchThreads(int threads)
-    {
-        if (threads > 0) TorchRuntime.SetThreads(threads);
     }
 
     public void Dispose()

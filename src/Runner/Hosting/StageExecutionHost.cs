@@ -2,6 +2,7 @@ using Ablations.Core.Artifacts;
 using Ablations.Core.Execution;
 using Ablations.Core.Scheduling;
 using Ablations.Core.Store;
+using Ablations.Runner.Modeling;
 using Ablations.Runner.Stages;
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -139,6 +140,7 @@ public sealed class StageExecutionHost : IStageJobHandler
                 throw new StageFailedException(FailureKind.InvalidConfig,
                     $"unknown stage type '{type}'; this runner knows {string.Join(", ", _executors.Keys.Order())}");
             var (inputs, consumed) = ResolveInputs(hash, worker);
+            if (executor.UsesTorch) TorchRuntime.EnsureInitialised();
             executor.Execute(new StageContext
             {
                 StageHash = hash,

@@ -58,10 +58,33 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>torch.set_num_threads is process-global: call once at runner start, never per job.</summary>
-    public static void SetThreads(int threads)
+    /// <summary>torch.set_num_threads is process-global: set when torch is first needed (or at once if it already is), never per job.</summary>
+    private static void SetThreads(int threads)
     {
         if (threads > 0) torch.set_num_threads(threads);
+    }
+
+    private static volatile int _requestedThreads;
+    private static readonly Lazy<bool> _initialised = new(Initialise);
+
+    /// <summary>
+    /// Asks for <paramref name="threads"/> torch threads (0: libtorch's default, every core) without loading libtorch:
+    /// a runner whose stages are all external programs never pays for it (it took 1.8–3.4 s before its first stage).
+    /// The first stage that runs on torch calls <see cref="EnsureInitialised"/>, which applies it.
+    /// </summary>
+    public static void RequestThreads(int threads)
+    {
+        _requestedThreads = threads;
+        if (_initialised.IsValueCreated) SetThreads(threads); // a second runner host in one process (tests, benchmarks)
+    }
+
+    /// <summary>Loads libtorch and applies the requested threads, once per process (thread-safe); before every torch stage.</summary>
+    public static void EnsureInitialised() => _ = _initialised.Value;
+
+    private static bool Initialise()
+    {
+        SetThreads(_requestedThreads);
+        return true;
     }
 
     /// <summary>

@@ -18,6 +18,9 @@ internal sealed class CommandStage : IStageExecutor
 {
     public StageType Type => StageTypes.Command;
 
+    /// <summary>An external program: a runner of command stages never loads libtorch.</summary>
+    public bool UsesTorch => false;
+
     public void Execute(StageContext ctx)
     {
         var config = ctx.Config;

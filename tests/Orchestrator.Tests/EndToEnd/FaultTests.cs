@@ -75,7 +75,7 @@ public sealed class FaultTests
     {
         using var dir = new TempDir();
         dir.Write("train.sh", Fixtures.Trainer);
-        var spec = dir.Write("c.yaml", Fixtures.Spec("ctrlc", "[1, 2]", "[3]", seeds: "[1]", env: "SLEEP: '3'"));
+        var spec = dir.Write("c.yaml", Fixtures.Spec("ctrlc", "[1, 2]", "[3]", seeds: "[1]", env: "SLEEP: '6'")); // long enough that a loaded machine still signals mid-stage
 
         var run = Ablate.Start(dir.Path, "run", spec);
         var store = new Lazy<ResultsStore>(dir.Store);
