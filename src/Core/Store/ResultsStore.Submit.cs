@@ -61,6 +61,7 @@ public sealed partial class ResultsStore
         db.Runs.Where(r => planned.Contains(r.Id) && !r.Active).ExecuteUpdate(u => u.SetProperty(r => r.Active, true));
         db.SaveChanges();
         tx.Commit();
+        KeepStatistics(db, newStages + newRuns);
 
         var cells = plan.Runs.Zip(runRows).ToDictionary(p => p.First.CellKey, p => p.Second.Id);
         var change = new RevisionChange(
@@ -71,6 +72,34 @@ public sealed partial class ResultsStore
         return new SubmitResult(experiment.Id, revision.Number, isNew, current is null ? null : change,
             plan.Runs.Count, newRuns, plan.Stages.Count, newStages, reused);
     });
+
+    /// <summary>Rows a submit adds before the planner's statistics of the stage tables are refreshed.</summary>
+    internal const int StatisticsAfterRows = 500;
+
+    /// <summary>
+    /// Taking ready stages joins stages, run_stages, runs and stage_inputs. Without table statistics SQLite's planner
+    /// chose a nested loop over them that made taking the first 64 ready stages of a 10,000-cell grid cost 64 s
+    /// (bench/RESULTS.md, issue 11); with statistics the same query is linear. So a submit that added many rows, or
+    /// after which the tables are twice what they were when last analysed, refreshes them, sampled (analysis_limit) so a large store stays cheap; PostgreSQL's autovacuum may
+    /// run minutes later, so it is told too.
+    /// </summary>
+    private static void KeepStatistics(AblationsDbContext db, int added)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            if (added >= StatisticsAfterRows) db.Database.ExecuteSqlRaw("ANALYZE stages, run_stages, runs, stage_inputs");
+            return;
+        }
+        // sqlite_stat1's row for a table starts with the row count it was analysed at; none yet: 0.
+        var hasStatistics = db.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM sqlite_master WHERE name = 'sqlite_stat1'").Single() > 0;
+        var analysed = hasStatistics && db.Database.SqlQueryRaw<string>(
+            "SELECT stat AS \"Value\" FROM sqlite_stat1 WHERE tbl = 'run_stages' LIMIT 1").AsEnumerable().FirstOrDefault() is { } stat
+            && long.TryParse(stat.Split(' ')[0], out var rows) ? rows : 0;
+        var links = db.RunStages.LongCount();
+        // Many rows at once, or a table that has doubled since it was analysed (many small submits).
+        if (added > 0 && (added >= StatisticsAfterRows || links >= 2 * analysed))
+            db.Database.ExecuteSqlRaw("PRAGMA analysis_limit = 1000; ANALYZE stages; ANALYZE run_stages; ANALYZE runs; ANALYZE stage_inputs;");
+    }
 
     private static (int New, int Reused) StoreStages(AblationsDbContext db, StagePlan plan, DateTime now)
     {

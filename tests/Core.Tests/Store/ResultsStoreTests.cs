@@ -20,6 +20,34 @@ public sealed class ResultsStoreTests
         Assert.Equal((0, 0), (second.NewRuns, second.NewStages));
     }
 
+    /// <summary>
+    /// Without table statistics SQLite planned the ready-stages query as a nested loop that took a minute for a
+    /// 10,000-cell grid; a submit that adds many rows, or doubles the tables, leaves statistics of the tables it joins.
+    /// </summary>
+    [Fact]
+    public void Submit_ManyRowsOrDoubledTables_LeavesPlannerStatisticsOfTheStageTables()
+    {
+        using var f = new StoreFixture();
+        f.Submit(StoreFixture.Plan("small", 1, 2)); // a store without statistics gets them at once
+
+        Assert.Equal(["run_stages", "runs", "stage_inputs", "stages"], StatisticsOf(f).Keys.Order());
+        Assert.Equal(2, StatisticsOf(f)["runs"]);
+
+        f.Submit(StoreFixture.Plan("small", 1, 2, 3)); // one run more: far from double, the statistics stay
+        Assert.Equal(2, StatisticsOf(f)["runs"]);
+
+        f.Submit(StoreFixture.Plan("big", [.. Enumerable.Range(100, 600)])); // many rows at once
+        Assert.Equal(603, StatisticsOf(f)["runs"]);
+    }
+
+    /// <summary>Table → the row count sqlite_stat1 holds for it (its rows start with it).</summary>
+    private static Dictionary<string, long> StatisticsOf(StoreFixture f)
+    {
+        using var db = f.Store.NewContext();
+        return db.Database.SqlQueryRaw<string>("SELECT tbl || ' ' || stat AS \"Value\" FROM sqlite_stat1").AsEnumerable()
+            .Select(l => l.Split(' ')).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.Max(p => long.Parse(p[1])));
+    }
+
     [Fact]
     public void TakeReady_OnlyStagesWhoseInputsSucceeded_AndOnlyOnce()
     {
