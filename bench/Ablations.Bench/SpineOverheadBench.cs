@@ -14,8 +14,10 @@ using static Ablations.Bench.SpineBenchSupport;
 namespace Ablations.Bench;
 
 /// <summary>
-/// Orchestration overhead of short `command` stages with one worker: the grid is submitted (all jobs enqueued), then
-/// an in-process RunnerHost runs them; overhead = 1 − (Σ StageRow.DurationSeconds / wall time). Target: under 5%.
+/// Orchestration overhead of short `command` stages with one worker: the grid is submitted (the first queue window
+/// enqueued; the rest follow by top-up as stages end), then an in-process RunnerHost runs every stage; overhead =
+/// 1 − (Σ StageRow.DurationSeconds / wall time until the last stage ended), over all of them. Target: under 5%.
+/// (Until issue 11 it waited only for the stages submit enqueued, 64 of 100, and divided by all of them.)
 /// Wall time is measured from the runner's start and, separately, from the first job's pickup (steady state).
 /// Each job is split at Hangfire's OnPerforming/OnPerformed and at the executor's start/end to show where time goes.
 /// </summary>
@@ -72,11 +74,11 @@ internal static class SpineOverheadBench
                 lock (gate)
                 {
                     ended[hash] = Stopwatch.GetTimestamp();
-                    if (ended.Count == submitted.Enqueued) done.Set();
+                    if (ended.Count == plan.Stages.Count) done.Set();
                 }
             };
             if (!done.Wait(TimeSpan.FromSeconds(60 + count * 5)))
-                throw new InvalidOperationException($"only {ended.Count} of {submitted.Enqueued} stages ended in time");
+                throw new InvalidOperationException($"only {ended.Count} of {plan.Stages.Count} stages ended in time");
             lock (gate) tEnd = ended.Values.Max();
             cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
             Line($"{label}: {submitted.Enqueued} jobs enqueued by Submission.Submit in {F(submitS)} s; RunnerHost constructed in {F(Seconds(t0, hostStarted))} s");
@@ -87,8 +89,9 @@ internal static class SpineOverheadBench
         }
 
         List<StageRow> rows;
-        using (var db = store.NewContext()) rows = db.Stages.Where(s => s.Type == "command").ToList();
+        using (var db = store.NewContext()) rows = db.Stages.Where(s => s.Type == StageTypes.Command.Name).ToList();
         var succeeded = rows.Count(r => r.Status == StageStatus.Succeeded);
+        if (succeeded != plan.Stages.Count) throw new InvalidOperationException($"{succeeded} of {plan.Stages.Count} stages succeeded; the overhead of a partial grid means nothing");
         var sum = rows.Sum(r => r.DurationSeconds ?? 0);
         var wall = Seconds(t0, tEnd);
         var firstPickup = timeline.Performing.Values.Min();
