@@ -10,8 +10,6 @@ namespace Ablations.Core.Scheduling;
 /// </summary>
 public sealed class StageScheduler(ResultsStore store, IJobQueue queue)
 {
-    public ResultsStore Store => store;
-
     /// <summary>After a submit: the experiment's ready stages, and queued ones whose job a crashed process never made.</summary>
     public int Submitted(int experimentId)
     {

@@ -110,6 +110,8 @@ internal sealed partial class UserStageReader(NodeReader reader, List<SpecDiagno
         if (inputsNode is SpecSequence)
         {
             foreach (var stage in ReadNames(inputsNode, $"{where}.inputs", declared, "earlier stages", example) ?? []) inputs[stage] = stage;
+            foreach (var role in inputs.Keys.Where(r => !type.Reads(r)))
+                reader.Diags.Add(inputsNode, $"{where}.inputs: a {type.Name} stage does not read '{role}'; it reads {string.Join(", ", type.Inputs)}; map roles to stages, e.g. {example}");
         }
         else if (inputsNode is not null && reader.Mapping(inputsNode, $"{where}.inputs", example) is { } roles)
         {
@@ -132,11 +134,6 @@ internal sealed partial class UserStageReader(NodeReader reader, List<SpecDiagno
                     reader.Diags.Add(role, $"{where}.inputs: a {type.Name} stage does not read '{NodeReader.Short(role.Value)}'; it reads {string.Join(", ", type.Inputs)}");
                 }
             }
-        }
-        if (inputsNode is SpecSequence)
-        {
-            foreach (var role in inputs.Keys.Where(r => !type.Reads(r)))
-                reader.Diags.Add(inputsNode, $"{where}.inputs: a {type.Name} stage does not read '{role}'; it reads {string.Join(", ", type.Inputs)}; map roles to stages, e.g. {example}");
         }
         foreach (var missing in type.RequiredInputs.Where(r => !inputs.ContainsKey(r)))
         {

@@ -7,7 +7,6 @@ namespace Ablations.Core.Stages;
 /// is the Runner class whose <c>IStageExecutor.Type</c> is this entry (found by the Runner's catalog).
 /// </summary>
 /// <param name="Name">The type name stored with every stage and shown in tables.</param>
-/// <param name="Order">Display order: stage types appear in pipeline order in charts and tables.</param>
 /// <param name="CodeVersion">Enters every stage hash of this type. Bump it when the executor's output changes meaning
 /// (a new loss term, a fixed bug in the world generator): every stage of the type, and everything downstream of it,
 /// then re-runs instead of being reused from the store.</param>
@@ -21,12 +20,10 @@ namespace Ablations.Core.Stages;
 /// explicit one hash alike); null for a type whose config the planner writes itself (a command).</param>
 public sealed record StageType(
     string Name,
-    int Order,
     string CodeVersion,
     double ExpectedSeconds,
     IReadOnlyList<string> Inputs,
-    Func<JsonObject?, JsonObject>? Normalize,
-    string Summary)
+    Func<JsonObject?, JsonObject>? Normalize)
 {
     /// <summary>Input roles the executor cannot run without (every role that is not a <c>:*</c> family).</summary>
     public IEnumerable<string> RequiredInputs => Inputs.Where(r => !r.EndsWith('*'));
@@ -44,33 +41,26 @@ public sealed record StageType(
 /// </summary>
 public static class StageTypes
 {
-    public static readonly StageType World = new("world", 0, "1", 3, [], c => WorldOptions.Bind(c).ToJson(),
-        "the procedural dataset: pools, high-quality set, zero-shot tasks, retrieval split");
+    public static readonly StageType World = new("world", "1", 3, [], c => WorldOptions.Bind(c).ToJson());
 
-    public static readonly StageType Teacher = new("teacher", 1, "1", 90, ["world"], c => TeacherOptions.Bind(c).ToJson(),
-        "a CLIP teacher trained on one pool of the world");
+    public static readonly StageType Teacher = new("teacher", "1", 90, ["world"], c => TeacherOptions.Bind(c).ToJson());
 
-    public static readonly StageType Captioner = new("captioner", 2, "1", 60, ["world"], c => CaptionerOptions.Bind(c).ToJson(),
-        "a captioner, optionally fine-tuned on the high-quality set");
+    public static readonly StageType Captioner = new("captioner", "1", 60, ["world"], c => CaptionerOptions.Bind(c).ToJson());
 
-    public static readonly StageType Captions = new("captions", 3, "1", 10, ["world", "captioner"], c => CaptionsOptions.Bind(c).ToJson(),
-        "synthetic captions of the student's pool by one captioner");
+    public static readonly StageType Captions = new("captions", "1", 10, ["world", "captioner"], c => CaptionsOptions.Bind(c).ToJson());
 
-    public static readonly StageType Embed = new("embed", 4, "1", 5, ["world", "teacher", "captions:*"], c => EmbedOptions.Bind(c).ToJson(),
-        "one teacher's stored embeddings of every augmentation and caption");
+    public static readonly StageType Embed = new("embed", "1", 5, ["world", "teacher", "captions:*"], c => EmbedOptions.Bind(c).ToJson());
 
     // 2: with gt_replace_prob > 0, a GT caption replaced by a synthetic one gets the teachers' target for that
     //    synthetic caption (version 1 kept the GT caption's target: a KD target for a caption the student never saw).
-    public static readonly StageType Student = new("student", 5, "2", 17, ["world", "embed:*", "captions:*"], c => StudentOptions.Bind(c).ToJson(),
-        "a student trained with the reinforced loss from the stored targets");
+    public static readonly StageType Student = new("student", "2", 17, ["world", "embed:*", "captions:*"], c => StudentOptions.Bind(c).ToJson());
 
-    public static readonly StageType Eval = new("eval", 6, "1", 1, ["world", "model"], c => EvalOptions.Bind(c).ToJson(),
-        "zero-shot accuracy and retrieval recall of any CLIP checkpoint");
+    public static readonly StageType Eval = new("eval", "1", 1, ["world", "model"], c => EvalOptions.Bind(c).ToJson());
 
     // 2: arguments are passed as W&B passes them (1.0 stays 1.0, nested parameters as one dict, ${args_json}).
-    public static readonly StageType Command = new("command", 7, "2", 1, ["*"], null,
-        "an external program: its argv, environment and timeout; its metrics as JSON lines");
+    public static readonly StageType Command = new("command", "2", 1, ["*"], null);
 
+    /// <summary>Every type, in pipeline order: charts and tables list types in this order.</summary>
     public static IReadOnlyList<StageType> All { get; } = [World, Teacher, Captioner, Captions, Embed, Student, Eval, Command];
 
     /// <summary>The types a spec can name with <c>type:</c> in its own pipeline (the command type is written as <c>program:</c>/<c>command:</c>).</summary>
@@ -85,5 +75,7 @@ public static class StageTypes
     public static string CodeVersion(string name) => Find(name)?.CodeVersion ?? "1";
 
     /// <summary>Pipeline position for sorting; unknown types after every known one.</summary>
-    public static int OrderOf(string name) => Find(name)?.Order ?? All.Count;
+    public static int OrderOf(string name) => Array.IndexOf(Names, name) is var i and >= 0 ? i : Names.Length;
+
+    private static readonly string[] Names = [.. All.Select(t => t.Name)];
 }

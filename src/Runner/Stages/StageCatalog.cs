@@ -42,6 +42,6 @@ public static class StageCatalog
         foreach (var e in executors.Where(e => !StageTypes.All.Contains(e.Type)))
             problems.Add($"{e.GetType().Name} runs '{e.Type.Name}', which is not in StageTypes.All");
         if (problems.Count > 0) throw new InvalidOperationException("the stage catalog does not match the registry: " + string.Join("; ", problems));
-        return executors.OrderBy(e => e.Type.Order).ToList();
+        return executors.OrderBy(e => StageTypes.OrderOf(e.Type.Name)).ToList();
     }
 }

@@ -48,4 +48,29 @@ public sealed class PostgresTests
         Assert.True(report.ExitCode == 0, report.All);
         Assert.Equal(13, File.ReadAllLines(Path.Combine(dir.Path, "reports", "pg", "results.csv")).Length);
     }
+
+    /// <summary>
+    /// A large submit analyses the stage tables itself rather than waiting for autovacuum (which may come minutes later,
+    /// while runners are already asking for ready stages): pg_stat_user_tables shows a manual ANALYZE.
+    /// </summary>
+    [SkippableFact]
+    public void LargeSubmit_AnalysesTheStageTables()
+    {
+        PostgresServer.SkipUnlessAvailable();
+        using var pg = new PostgresServer();
+        using var dir = new TempDir();
+        dir.Write("train.sh", Fixtures.Trainer);
+        var values = $"[{string.Join(", ", Enumerable.Range(1, 20))}]";
+        var spec = dir.Write("big.yaml", Fixtures.Spec("big", values, $"[{string.Join(", ", Enumerable.Range(1, 15))}]", seeds: "[1]"));
+
+        var submitted = Ablate.Run(dir.Path, "submit", spec, "--db", pg.Url()); // 300 runs + 300 stages
+
+        Assert.True(submitted.ExitCode == 0, submitted.All);
+        var store = ResultsStore.Open(StoreLocation.Parse(pg.Url()));
+        using var ctx = store.NewContext();
+        foreach (var table in new[] { "stages", "run_stages", "runs", "stage_inputs" })
+            Ablate.WaitUntil(() => ctx.Database.SqlQueryRaw<DateTime?>(
+                    "SELECT last_analyze AS \"Value\" FROM pg_stat_user_tables WHERE relname = {0}", table).AsEnumerable().Single() is not null,
+                TimeSpan.FromSeconds(30), $"a manual ANALYZE of {table}");
+    }
 }
