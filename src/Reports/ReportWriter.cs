@@ -16,7 +16,8 @@ public sealed record ReportOutcome(AblationSummary? Summary, IReadOnlyList<strin
 /// <summary>
 /// Writes a report folder: index.html (self-contained), figures/*.png|svg, tables/ablation.md|tex|csv|html,
 /// results.csv, results.parquet and summary.json. Every file is written atomically (temp + rename), and
-/// index.html last, so a crash never leaves a half-written file and a page never links to missing ones.
+/// index.html last, so a crash never leaves a half-written file and a page never links to missing ones. A folder
+/// already rendered from the same results and options, its files untouched, is left as it is (<see cref="ReportStamp"/>).
 /// </summary>
 public static class ReportWriter
 {
@@ -38,6 +39,17 @@ public static class ReportWriter
         }
 
         var summary = AblationSummarizer.Summarize(results, options);
+        var stamp = ReportStamp.KeyOf(results, options);
+        if (ReportStamp.Intact(outputDir, stamp) is { } unchanged)
+        {
+            return new ReportOutcome(summary, unchanged, []);
+        }
+
+        if (Directory.Exists(outputDir))
+        {
+            ReportStamp.Clear(outputDir);
+        }
+
         var files = new List<string>();
         void Text(string relative, string text)
         {
@@ -81,6 +93,7 @@ public static class ReportWriter
 
         var links = files.Where(f => !f.StartsWith("figures/", StringComparison.Ordinal)).ToArray();
         Text("index.html", HtmlReport.Render(summary, results, tableHtml, figures, links));
+        ReportStamp.Write(outputDir, stamp, files);
         return new ReportOutcome(summary, files, []);
     }
 

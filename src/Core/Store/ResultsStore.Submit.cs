@@ -34,7 +34,7 @@ public sealed partial class ResultsStore
         var current = db.Revisions.SingleOrDefault(r => r.ExperimentId == experiment.Id && r.Number == experiment.CurrentRevision);
         var specHash = JsonCanonical.Sha256(spec.SourceText);
         var planHash = plan.Hash;
-        var isNew = current is null || current.SpecHash != specHash || current.Profile != spec.Profile || current.PlanHash != planHash;
+        var isNew = !IsRevisionOf(current, plan);
         var previous = current is null
             ? new Dictionary<string, int>()
             : db.RevisionRuns.Where(rr => rr.RevisionId == current.Id).Select(rr => new { rr.Run!.CellKey, rr.RunId })
@@ -71,6 +71,28 @@ public sealed partial class ResultsStore
             Left: previous.Keys.Count(k => !cells.ContainsKey(k)));
         return new SubmitResult(experiment.Id, revision.Number, isNew, current is null ? null : change,
             plan.Runs.Count, newRuns, plan.Stages.Count, newStages, reused);
+    });
+
+    /// <summary>True when <paramref name="revision"/> was submitted from this plan: the same spec text, profile and plan.</summary>
+    private static bool IsRevisionOf(RevisionRow? revision, StagePlan plan) =>
+        revision is not null && revision.SpecHash == JsonCanonical.Sha256(plan.Spec.SourceText)
+        && revision.Profile == plan.Spec.Profile && revision.PlanHash == plan.Hash;
+
+    /// <summary>
+    /// True when submitting <paramref name="plan"/> would find it already the experiment's current revision with every
+    /// stage its runs need finished (succeeded or failed; a cancelled one would be resumed). `ablate run` asks before
+    /// submitting, so it can start its runner alongside the submit whenever there will be work, and not at all for a
+    /// finished grid. Only a prediction: artifacts are checked by the submit itself, which has the last word.
+    /// </summary>
+    public bool IsSettled(StagePlan plan) => Guard(() =>
+    {
+        using var db = NewContext();
+        var revision = db.Experiments.Where(e => e.Name == plan.Spec.Name)
+            .SelectMany(e => e.Revisions.Where(r => r.Number == e.CurrentRevision)).AsNoTracking().SingleOrDefault();
+        if (!IsRevisionOf(revision, plan)) return false;
+        var experimentId = revision!.ExperimentId;
+        return !db.Stages.Any(s => s.Status != StageStatus.Succeeded && s.Status != StageStatus.Failed &&
+            db.RunStages.Any(rs => rs.StageHash == s.Hash && rs.Run!.ExperimentId == experimentId && rs.Run.Active));
     });
 
     /// <summary>Rows a submit adds before the planner's statistics of the stage tables are refreshed.</summary>

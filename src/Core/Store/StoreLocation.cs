@@ -53,6 +53,37 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
 
     /// <summary>A new context on this store: SQLite, or the PostgreSQL flavour with its own migrations.</summary>
     internal AblationsDbContext NewContext() => Provider == StoreProvider.Sqlite
-        ? new AblationsDbContext(new DbContextOptionsBuilder<AblationsDbContext>().UseSqlite(ConnectionString).Options)
+        ? new AblationsDbContext(new DbContextOptionsBuilder<AblationsDbContext>().UseSqlite(ConnectionString)
+            .AddInterceptors(SqliteBusyTimeout.Of(BusyTimeoutSeconds)).Options)
         : new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(ConnectionString).Options);
+}
+
+/// <summary>
+/// Hands lock waits to SQLite's own busy handler (PRAGMA busy_timeout), which retries within a millisecond or two of the
+/// lock's release. Microsoft.Data.Sqlite sets none and retries a busy statement itself after sleeping 150 ms, so two
+/// workers that wrote at the same moment lost 150 ms a time: measured, that sleep was half the runner's worker time on
+/// a grid of short command stages (issue 11). Set on every open: a pooled connection may be new to SQLite.
+/// </summary>
+internal sealed class SqliteBusyTimeout(int seconds) : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+{
+    // One instance per timeout: EF Core keys its internal service provider on the options, interceptors included.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, SqliteBusyTimeout> Instances = new();
+
+    public static SqliteBusyTimeout Of(int seconds) => Instances.GetOrAdd(seconds, s => new SqliteBusyTimeout(s));
+
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
+        Apply(connection, seconds);
+
+    public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection, seconds);
+        return Task.CompletedTask;
+    }
+
+    public static void Apply(System.Data.Common.DbConnection connection, int seconds)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout = {seconds * 1000L}";
+        command.ExecuteNonQuery();
+    }
 }

@@ -46,36 +46,59 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         if (settings.LoadPlan() is not { } plan) return Cli.BadInput;
         var workspace = settings.Workspace();
         var store = ResultsStore.Open(workspace.Store);
-        var submitted = Submission.Submit(workspace, store, plan);
-        SubmitCommand.Print(plan.Spec.Name, submitted);
 
         using var interrupt = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; interrupt.Cancel(); };
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; interrupt.Cancel(); });
 
+        // The runner takes ~1 s to start; started before the submit, it is ready when the first stage is enqueued. A grid
+        // that is already finished as planned gets no runner at all (a no-op re-run), unless the submit finds work after all.
         var queues = plan.Stages.Select(s => s.Queue).Append("default").Distinct().ToList();
-        if (new ExperimentProgress(store.StagesOf(submitted.Stored.ExperimentId)).Finished)
-            return Finish(store, plan.Spec.Name, settings, workspace, new ExperimentProgress(store.StagesOf(submitted.Stored.ExperimentId)));
         var (workers, threads) = LocalParallelism(settings);
-        using var supervisor = new RunnerSupervisor(
+        RunnerSupervisor StartRunner() => new(
             () => LocalRunnerProcess.Start(workspace, queues, threads, workers, settings.StoreArgument, settings.StaleAfter),
             Path.Combine(workspace.LogsDir, "runner.log"),
             code => Cli.Err.MarkupLine($"[yellow]the local runner exited (code {code}); restarting it[/]"));
-        var clock = Stopwatch.StartNew();
+        using var early = store.IsSettled(plan) ? null : StartRunner();
+
+        var submitted = Submission.Submit(workspace, store, plan);
+        SubmitCommand.Print(plan.Spec.Name, submitted);
         var experimentId = submitted.Stored.ExperimentId;
         ExperimentProgress Snapshot() => new(store.StagesOf(experimentId));
 
         var progress = Snapshot();
+        if (progress.Finished)
+        {
+            early?.Current.RequestStop();
+            return Finish(store, plan.Spec.Name, settings, workspace, progress);
+        }
+        using var late = early is null ? StartRunner() : null;
+        var supervisor = early ?? late!;
+        var clock = Stopwatch.StartNew();
         var startFraction = progress.Fraction;
+
+        // Look at the store when the runner reports a finished stage (at most every 500 ms otherwise), but never spend
+        // more than a third of the time reading it: a snapshot of a 10,000-stage grid is not free, and the runner needs the CPU.
+        var nextLook = TimeSpan.Zero;
+        ExperimentProgress Next()
+        {
+            var wait = nextLook - clock.Elapsed;
+            if (wait > TimeSpan.Zero) interrupt.Token.WaitHandle.WaitOne(wait);
+            WaitHandle.WaitAny([interrupt.Token.WaitHandle, supervisor.Current.Output], 500);
+            supervisor.Check();
+            var started = clock.Elapsed;
+            var snapshot = Snapshot();
+            nextLook = clock.Elapsed + 2 * (clock.Elapsed - started);
+            return snapshot;
+        }
+
         if (AnsiConsole.Profile.Capabilities.Interactive)
         {
             AnsiConsole.Live(ProgressView.Render(progress, clock.Elapsed, startFraction)).Start(live =>
             {
                 while (!progress.Finished && !interrupt.IsCancellationRequested)
                 {
-                    interrupt.Token.WaitHandle.WaitOne(500);
-                    supervisor.Check();
-                    progress = Snapshot();
+                    progress = Next();
                     live.UpdateTarget(ProgressView.Render(progress, clock.Elapsed, startFraction));
                 }
             });
@@ -86,9 +109,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             var lastPrint = TimeSpan.Zero;
             while (!progress.Finished && !interrupt.IsCancellationRequested)
             {
-                interrupt.Token.WaitHandle.WaitOne(500);
-                supervisor.Check();
-                progress = Snapshot();
+                progress = Next();
                 var counts = $"{progress.Count(Core.Store.Entities.StageStatus.Succeeded)}/{progress.Count(Core.Store.Entities.StageStatus.Failed)}/{progress.Count(Core.Store.Entities.StageStatus.Running)}";
                 if (counts != last || clock.Elapsed - lastPrint > TimeSpan.FromSeconds(10))
                 {
@@ -97,12 +118,14 @@ public sealed class RunCommand : Command<RunCommand.Settings>
                 }
             }
         }
-        supervisor.Current.Stop(TimeSpan.FromSeconds(30));
         if (interrupt.IsCancellationRequested)
         {
+            supervisor.Current.Stop(TimeSpan.FromSeconds(30));
             Cli.Err.MarkupLine($"[yellow]interrupted.[/] Finished stages are kept; run the same command again to resume.");
             return Cli.Interrupted;
         }
+        // Nothing is left to run: the runner stops while the report is written.
+        supervisor.Current.RequestStop();
         return Finish(store, plan.Spec.Name, settings, workspace, progress);
     }
 
@@ -125,7 +148,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             Cli.Err.MarkupLine($"[red]stage {s.Type} {s.Hash[..12]} failed[/] ({Markup.Escape(s.FailureKind ?? "")}): {Markup.Escape(s.Error ?? "")}\n  log: {Markup.Escape(Path.Combine(workspace.LogsDir, s.Hash + ".log"))}");
         var results = ResultsReader.Load(store, experiment);
         ResultsConsole.Print(results);
-        var report = ReportPublisher.Write(store, experiment, settings.Reports);
+        var report = ReportPublisher.Write(results, settings.Reports);
         foreach (var e in report.Outcome.Errors) Cli.Err.MarkupLine($"[yellow]report: {Markup.Escape(e)}[/]");
         if (report.Outcome.Succeeded)
             AnsiConsole.MarkupLine($"report: [link]{Markup.Escape(Path.Combine(report.Directory, "index.html"))}[/]");

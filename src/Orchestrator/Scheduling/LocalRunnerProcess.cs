@@ -20,6 +20,9 @@ public sealed class LocalRunnerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Set on every line the runner writes to stdout (it writes one per finished stage): a reason to look at the store now rather than at the next poll.</summary>
+    public AutoResetEvent Output { get; } = new(false);
+
     /// <summary>The runner's last "error: …" line on stderr (without the prefix), e.g. why it lost the results store; complete once it has exited.</summary>
     public string? LastError
     {
@@ -56,8 +59,13 @@ public sealed class LocalRunnerProcess : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = new Process { StartInfo = psi };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         LocalRunnerProcess? self = null;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (log) log.WriteLine(e.Data);
+            self?.Output.Set();
+        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
@@ -86,14 +94,21 @@ public sealed class LocalRunnerProcess : IDisposable
         return (dotnet, [dll]);
     }
 
+    /// <summary>Asks the runner to stop without waiting for it (<see cref="Stop"/> then waits).</summary>
+    public void RequestStop()
+    {
+        if (_process.HasExited) return;
+        try { _process.StandardInput.Close(); }
+        catch (IOException) { }
+    }
+
     /// <summary>Asks the runner to stop (its running stages go back to the queue), then kills it after the grace period.</summary>
     /// <remarks>Also when the runner has already exited, waits until its last output lines are in the log (a crashed runner's final words are what the log is for).</remarks>
     public void Stop(TimeSpan grace)
     {
         if (!_process.HasExited)
         {
-            try { _process.StandardInput.Close(); }
-            catch (IOException) { }
+            RequestStop();
             if (!_process.WaitForExit(grace)) _process.Kill(entireProcessTree: true);
         }
         _process.WaitForExit(); // the parameterless overload also drains the redirected output
@@ -110,5 +125,6 @@ public sealed class LocalRunnerProcess : IDisposable
         Stop(TimeSpan.FromSeconds(30));
         _process.Dispose();
         lock (_log) _log.Dispose();
+        Output.Dispose();
     }
 }

@@ -11,10 +11,13 @@ public static class ReportPublisher
 {
     public sealed record Result(string Directory, ReportOutcome Outcome);
 
-    public static Result Write(ResultsStore store, string experiment, string reportsRoot, IReadOnlyList<string>? metrics = null, int? revision = null)
+    public static Result Write(ResultsStore store, string experiment, string reportsRoot, IReadOnlyList<string>? metrics = null, int? revision = null) =>
+        Write(ResultsReader.Load(store, experiment, revision), reportsRoot, metrics);
+
+    /// <summary>The report of results already read from the store (by <see cref="ResultsReader.Load"/>).</summary>
+    public static Result Write(Core.Results.ExperimentResults results, string reportsRoot, IReadOnlyList<string>? metrics = null)
     {
-        var results = ResultsReader.Load(store, experiment, revision);
-        var dir = Path.GetFullPath(Path.Combine(reportsRoot, results.Revision!.FolderFor(experiment)));
+        var dir = Path.GetFullPath(Path.Combine(reportsRoot, results.Revision!.FolderFor(results.Experiment)));
         var options = metrics is { Count: > 0 } ? ReportOptions.Default with { Metrics = metrics } : ReportOptions.Default;
         return new Result(dir, ReportWriter.Write(results, dir, options));
     }

@@ -32,14 +32,24 @@ public sealed class CommandGridTests
             Assert.Equal(24.02, db.Metrics.Where(m => m.Name == "score").Max(m => m.Value), 6);
         }
 
+        var runnerLog = Path.Combine(dir.Path, ".ablations", "logs", "runner.log");
+        int RunnersStarted() => File.ReadLines(runnerLog).Count(l => l.Contains(" on queues ", StringComparison.Ordinal));
+        var reportWritten = Directory.GetFiles(report, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        Assert.Equal(1, RunnersStarted());
+
         var again = Ablate.Run(dir.Path, "run", spec);
         Assert.True(again.ExitCode == 0, again.All);
         Assert.Contains("8 runs (0 new), 8 unique stages (0 new, 8 already done)", again.Stdout);
+        Assert.Contains("24.02", again.Stdout); // the results are still printed
+        Assert.Equal(1, RunnersStarted()); // nothing to run: no runner started
+        Assert.Equal(reportWritten, Directory.GetFiles(report, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc)); // nor the report rendered again
 
         dir.Write("toy.yaml", Fixtures.Spec("toy", "[1, 2, 5]", "[3, 4]"));
         var wider = Ablate.Run(dir.Path, "run", spec);
         Assert.True(wider.ExitCode == 0, wider.All);
         Assert.Contains("12 runs (4 new), 12 unique stages (4 new, 8 already done)", wider.Stdout);
+        Assert.Equal(2, RunnersStarted());
+        Assert.Contains(",5,4,", File.ReadAllText(Path.Combine(report, "results.csv"))); // the report has the new cells
         using var db2 = dir.Store().NewContext();
         Assert.Equal(12, db2.Stages.Count(s => s.Status == StageStatus.Succeeded && s.Attempts == 1));
     }
