@@ -2,7 +2,7 @@ namespace Ablations.Bench;
 
 /// <summary>
 /// The spine benchmarks of issue 2 (plan + submit, enqueue → start latency, metric ingestion, orchestration overhead).
-/// Usage: spine [plan-submit|latency|metrics|overhead|all] [benchmark arguments]. Each prints counts, times and the
+/// Usage: spine [plan-submit|latency|metrics|overhead|topup|all] [benchmark arguments]. Each prints counts, times and the
 /// ratio to its target; the exit code is 0 when every benchmark run met its target, 1 when one missed, 2 on bad usage.
 /// </summary>
 internal static class SpineBenchmarks
@@ -13,6 +13,7 @@ internal static class SpineBenchmarks
         ["latency"] = SpineLatencyBench.Run,
         ["metrics"] = SpineMetricsBench.Run,
         ["overhead"] = SpineOverheadBench.Run,
+        ["topup"] = SpineTopUpBench.Run,
     };
 
     public static int Run(string[] args)

@@ -56,7 +56,9 @@ internal class AblationsDbContext : DbContext
             e.ToTable("stages");
             e.HasKey(x => x.Hash);
             e.Property(x => x.Status).HasConversion<string>();
-            e.HasIndex(x => x.Status);
+            // By status (its prefix serves every status lookup); taking ready stages walks one queue's pending stages
+            // oldest first and stops at the window (TakeWindow).
+            e.HasIndex(x => new { x.Status, x.Queue, x.CreatedAt, x.Hash });
         });
         b.Entity<RunStageRow>(e =>
         {

@@ -405,4 +405,38 @@ public sealed class ResultsStoreTests
         Assert.Single(f.Store.TopUp(perQueueWindow: 3));
         Assert.Equal(3, f.Store.StagesOf(id).Count(s => s.Status == StageStatus.Queued));
     }
+
+    /// <summary>
+    /// Each queue gets its own window, filled with its oldest ready stages; a stage whose input has not succeeded is
+    /// passed over however old it is. (TakeWindow reads each queue's with an ordered LIMIT, not the whole backlog.)
+    /// </summary>
+    [Fact]
+    public void TopUp_TwoQueues_EachFilledToItsWindowWithItsOldestReadyStages()
+    {
+        using var f = new StoreFixture();
+        var plan = StoreFixture.Plan("exp", 1, 2, 3, 4, 5, 6);
+        var id = f.Submit(plan).ExperimentId;
+        var parent = f.Store.TakeReady(id).Single().Hash;
+        var children = plan.Stages.Where(s => s.Type == "child").Select(s => s.Hash).Order(StringComparer.Ordinal).ToList();
+        var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        using (var db = f.Store.NewContext())
+        {
+            for (var i = 0; i < children.Count; i++)
+            {
+                var (hash, created, queue) = (children[i], start.AddMinutes(children.Count - i), i % 2 == 0 ? "gpu" : "default");
+                db.Stages.Where(s => s.Hash == hash).ExecuteUpdate(u => u.SetProperty(s => s.CreatedAt, created).SetProperty(s => s.Queue, queue));
+            }
+        }
+        Assert.Empty(f.Store.TopUp(perQueueWindow: 2)); // every child waits for the parent
+
+        f.Store.Claim(parent, "w", Stale);
+        using (var db = f.Store.NewContext()) // succeeded without taking its dependents, so TopUp is what takes them
+            db.Stages.Where(s => s.Hash == parent).ExecuteUpdate(u => u.SetProperty(s => s.Status, StageStatus.Succeeded));
+        var taken = f.Store.TopUp(perQueueWindow: 2);
+
+        // Oldest first: the children were created in reverse order of their hashes.
+        Assert.Equal([children[4], children[2]], taken.Where(t => t.Queue == "gpu").Select(t => t.Hash));
+        Assert.Equal([children[5], children[3]], taken.Where(t => t.Queue == "default").Select(t => t.Hash));
+        Assert.Empty(f.Store.TopUp(perQueueWindow: 2)); // both windows full
+    }
 }

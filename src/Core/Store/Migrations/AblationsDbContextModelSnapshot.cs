@@ -348,7 +348,7 @@ namespace Ablations.Core.Store.Migrations
 
                     b.HasKey("Hash");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("Status", "Queue", "CreatedAt", "Hash");
 
                     b.ToTable("stages", (string)null);
                 });

@@ -12,7 +12,7 @@ namespace Ablations.Core.Store.CompiledModels.Postgres
     public partial class PostgresDbContextModel
     {
         private PostgresDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("584cdcb3-13d9-4517-8ff8-e6a5a8470c43"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("46a6a086-897d-471d-8f3d-5421b5ceeb04"), entityTypeCount: 9)
         {
         }
 

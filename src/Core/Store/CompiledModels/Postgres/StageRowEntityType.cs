@@ -194,7 +194,7 @@ namespace Ablations.Core.Store.CompiledModels.Postgres
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { status });
+                new[] { status, queue, createdAt, hash });
 
             return runtimeEntityType;
         }

@@ -11,7 +11,7 @@ namespace Ablations.Core.Store.CompiledModels.Sqlite
     public partial class AblationsDbContextModel
     {
         private AblationsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2848d93a-ed6e-46c6-8a8b-a969ff074ffd"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("19b396b5-b333-413c-8390-0340f9ca73ac"), entityTypeCount: 9)
         {
         }
 

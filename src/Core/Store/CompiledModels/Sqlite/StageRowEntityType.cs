@@ -172,7 +172,7 @@ namespace Ablations.Core.Store.CompiledModels.Sqlite
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { status });
+                new[] { status, queue, createdAt, hash });
 
             return runtimeEntityType;
         }

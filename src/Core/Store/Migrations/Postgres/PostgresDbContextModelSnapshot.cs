@@ -361,7 +361,7 @@ namespace Ablations.Core.Store.Migrations.Postgres
 
                     b.HasKey("Hash");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("Status", "Queue", "CreatedAt", "Hash");
 
                     b.ToTable("stages", (string)null);
                 });
