@@ -20,11 +20,12 @@ internal static class SpineBenchSupport
     /// <summary>A fresh workspace under the temp folder; deleted on dispose unless ABLATIONS_BENCH_KEEP is set.</summary>
     public sealed class TempWorkspace : IDisposable
     {
-        public TempWorkspace(string name)
+        /// <param name="db">A results store other than the workspace's SQLite file, e.g. a postgres:// URL.</param>
+        public TempWorkspace(string name, string? db = null)
         {
             Root = Path.Combine(Path.GetTempPath(), $"ablations-bench-{name}-{Guid.NewGuid():N}"[..48]);
             Directory.CreateDirectory(Root);
-            Workspace = Workspace.Create(Root, null);
+            Workspace = Workspace.Create(Root, db);
         }
 
         public string Root { get; }

@@ -37,7 +37,8 @@ public sealed class PlanCommand : Command<PlanCommand.Settings>
         var table = new Table().AddColumns("stage type", "unique", "instances in runs", "already done");
         foreach (var group in plan.Stages.GroupBy(s => s.Kind))
         {
-            var instances = plan.Runs.Sum(r => r.StageHashesByKey.Values.Count(h => group.Any(g => g.Hash == h)));
+            var hashes = group.Select(g => g.Hash).ToHashSet(StringComparer.Ordinal); // a set: runs × stages was 5 minutes for 100,000 runs
+            var instances = plan.Runs.Sum(r => r.StageHashesByKey.Values.Count(hashes.Contains));
             table.AddRow(group.Key, group.Count().ToString(), instances.ToString(), group.Count(s => reused.Contains(s.Hash)).ToString());
         }
         table.AddRow("[bold]total[/]", plan.Stages.Count.ToString(), plan.TotalStageInstances.ToString(), reused.Count.ToString());
