@@ -11,6 +11,7 @@ internal static class Program
         ["report"] = ReportBenchmark.Run,
         ["runner"] = RunnerBenchmarks.Run,
         ["spine"] = SpineBenchmarks.Run,
+        ["torch-peer"] = TorchPeerBenchmark.Run,
     };
 
     public static int Main(string[] args)
