@@ -15,10 +15,13 @@ internal static class ReportStamp
 {
     public const string FileName = ".stamp";
 
+    // A diverged run's loss is NaN or infinite; the key must take those as they are, not throw.
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public static string KeyOf(ExperimentResults results, ReportOptions options)
     {
         var code = typeof(ReportStamp).Assembly.ManifestModule.ModuleVersionId.ToString("N");
-        var text = code + "\n" + JsonSerializer.Serialize(results) + "\n" + JsonSerializer.Serialize(options);
+        var text = code + "\n" + JsonSerializer.Serialize(results, Json) + "\n" + JsonSerializer.Serialize(options, Json);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

@@ -71,4 +71,28 @@ public sealed class ReportStampTests
         Assert.Equal(original, File.ReadAllText(csv));
         Assert.True(File.Exists(figure));
     }
+
+    [Fact]
+    public void Write_DivergedRunWithNaNAndInfiniteValues_WritesAndThenKeepsTheReport()
+    {
+        using var dir = new TempDir();
+        var results = SampleResults.FullGrid();
+        var run = results.Runs[0];
+        var diverged = results with
+        {
+            Runs =
+            [
+                run with
+                {
+                    Curves = run.Curves.ToDictionary(p => p.Key, p => (IReadOnlyList<CurvePoint>)[.. p.Value, new CurvePoint(999, double.NaN), new CurvePoint(1000, double.PositiveInfinity)]),
+                },
+                .. results.Runs.Skip(1),
+            ],
+        };
+
+        Assert.True(ReportWriter.Write(diverged, dir.Path).Succeeded);
+        var before = Written(dir.Path);
+        Assert.True(ReportWriter.Write(diverged, dir.Path).Succeeded);
+        Assert.Equal(before, Written(dir.Path));
+    }
 }
