@@ -67,6 +67,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         ExperimentProgress Snapshot() => new(store.StagesOf(experimentId));
 
         var progress = Snapshot();
+        if (interrupt.IsCancellationRequested) return Interrupted(early); // Ctrl-C during the submit: what it stored stays
         if (progress.Finished)
         {
             early?.Current.RequestStop();
@@ -118,15 +119,18 @@ public sealed class RunCommand : Command<RunCommand.Settings>
                 }
             }
         }
-        if (interrupt.IsCancellationRequested)
-        {
-            supervisor.Current.Stop(TimeSpan.FromSeconds(30));
-            Cli.Err.MarkupLine($"[yellow]interrupted.[/] Finished stages are kept; run the same command again to resume.");
-            return Cli.Interrupted;
-        }
+        if (interrupt.IsCancellationRequested) return Interrupted(supervisor);
         // Nothing is left to run: the runner stops while the report is written.
         supervisor.Current.RequestStop();
         return Finish(store, plan.Spec.Name, settings, workspace, progress);
+    }
+
+    /// <summary>Stops the runner (its running stages go back to the queue) and says how to resume.</summary>
+    private static int Interrupted(RunnerSupervisor? runner)
+    {
+        runner?.Current.Stop(TimeSpan.FromSeconds(30));
+        Cli.Err.MarkupLine($"[yellow]interrupted.[/] Finished stages are kept; run the same command again to resume.");
+        return Cli.Interrupted;
     }
 
     /// <summary>
