@@ -45,11 +45,6 @@ public static class ReportWriter
             return new ReportOutcome(summary, unchanged, []);
         }
 
-        if (Directory.Exists(outputDir))
-        {
-            ReportStamp.Clear(outputDir);
-        }
-
         var files = new List<string>();
         void Text(string relative, string text)
         {

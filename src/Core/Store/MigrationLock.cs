@@ -51,9 +51,18 @@ internal sealed class MigrationLock : IDisposable
     /// <summary>Deletes EF Core's lock row if one is there (only called while this lock is held); writes nothing otherwise, so a read-only store still opens for reading.</summary>
     public static void ClearStaleRow(DbContext db)
     {
-        var table = db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'").Single() > 0;
-        if (table && db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM \"__EFMigrationsLock\"").Single() > 0)
-            db.Database.ExecuteSqlRaw("DELETE FROM \"__EFMigrationsLock\";");
+        db.Database.OpenConnection();
+        if (HasRow(db.Database.GetDbConnection())) db.Database.ExecuteSqlRaw("DELETE FROM \"__EFMigrationsLock\";");
+    }
+
+    /// <summary>Whether EF Core's SQLite migration lock table exists and holds a row, on an open connection.</summary>
+    public static bool HasRow(System.Data.Common.DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0) return false;
+        command.CommandText = "SELECT COUNT(*) FROM \"__EFMigrationsLock\"";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     public void Dispose() => _file?.Dispose();

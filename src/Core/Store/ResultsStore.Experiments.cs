@@ -21,10 +21,12 @@ public sealed partial class ResultsStore
     public IReadOnlyList<StageRow> StagesOf(int experimentId) => Guard(() =>
     {
         using var db = NewContext();
-        return (IReadOnlyList<StageRow>)db.Stages.AsNoTracking()
-            .Where(s => db.RunStages.Any(rs => rs.StageHash == s.Hash && rs.Run!.ExperimentId == experimentId && rs.Run.Active))
-            .ToList();
+        return (IReadOnlyList<StageRow>)NeededBy(db, experimentId).AsNoTracking().ToList();
     });
+
+    /// <summary>The stages the active runs of the experiment link to: what its current revision needs.</summary>
+    private static IQueryable<StageRow> NeededBy(AblationsDbContext db, int experimentId) =>
+        db.Stages.Where(s => db.RunStages.Any(rs => rs.StageHash == s.Hash && rs.Run!.ExperimentId == experimentId && rs.Run.Active));
 
     /// <summary>The stages the runs of one revision need, without tracking.</summary>
     public IReadOnlyList<StageRow> StagesOfRevision(int revisionId) => Guard(() =>

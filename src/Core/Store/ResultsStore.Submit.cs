@@ -90,9 +90,7 @@ public sealed partial class ResultsStore
         var revision = db.Experiments.Where(e => e.Name == plan.Spec.Name)
             .SelectMany(e => e.Revisions.Where(r => r.Number == e.CurrentRevision)).AsNoTracking().SingleOrDefault();
         if (!IsRevisionOf(revision, plan)) return false;
-        var experimentId = revision!.ExperimentId;
-        return !db.Stages.Any(s => s.Status != StageStatus.Succeeded && s.Status != StageStatus.Failed &&
-            db.RunStages.Any(rs => rs.StageHash == s.Hash && rs.Run!.ExperimentId == experimentId && rs.Run.Active));
+        return !NeededBy(db, revision!.ExperimentId).Any(s => s.Status != StageStatus.Succeeded && s.Status != StageStatus.Failed);
     });
 
     /// <summary>Rows a submit adds before the planner's statistics of the stage tables are refreshed.</summary>

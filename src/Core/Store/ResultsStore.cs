@@ -45,12 +45,13 @@ public sealed partial class ResultsStore
 
     /// <summary>
     /// True when the store already holds every migration this build knows (and a SQLite file is in WAL mode with no
-    /// stale migration lock row), read with plain queries. Asking EF Core (GetPendingMigrations) builds its migrations machinery first; only a store that
-    /// needs migrating pays for that now (issue 11: opening the store cost ~0.4–1 s of every command).
+    /// stale migration lock row), read with plain queries. Asking EF Core (GetPendingMigrations) builds its migrations
+    /// machinery first; only a store that needs migrating pays for that now (issue 11: opening the store cost ~0.4–1 s
+    /// of every command).
     /// </summary>
     private static bool IsMigrated(StoreLocation location)
     {
-        var latest = LatestMigration(location.Provider);
+        var latest = location.Provider == StoreProvider.Sqlite ? LatestSqliteMigration.Value : LatestPostgresMigration.Value;
         using System.Data.Common.DbConnection connection = location.Provider == StoreProvider.Sqlite
             ? new SqliteConnection(location.ConnectionString)
             : new Npgsql.NpgsqlConnection(location.ConnectionString);
@@ -65,20 +66,17 @@ public sealed partial class ResultsStore
         if (command.ExecuteScalar() is not string applied || string.CompareOrdinal(applied, latest) < 0) return false;
         if (location.Provider != StoreProvider.Sqlite) return true;
         // A row in EF Core's lock table was left by a process that died while migrating: the slow path clears it under MigrationLock.
-        command.CommandText = "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock') THEN 1 ELSE 0 END";
-        if (Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1)
-        {
-            command.CommandText = "SELECT COUNT(*) FROM \"__EFMigrationsLock\"";
-            if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0) return false;
-        }
+        if (MigrationLock.HasRow(connection)) return false;
         command.CommandText = "PRAGMA journal_mode";
         return string.Equals(command.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The id of the newest migration compiled into this build for the provider (ids sort by their timestamp prefix).</summary>
-    private static string LatestMigration(StoreProvider provider)
+    private static readonly Lazy<string> LatestSqliteMigration = new(() => LatestMigration(typeof(AblationsDbContext)));
+    private static readonly Lazy<string> LatestPostgresMigration = new(() => LatestMigration(typeof(PostgresDbContext)));
+
+    /// <summary>The id of the newest migration compiled into this build for the context (ids sort by their timestamp prefix).</summary>
+    private static string LatestMigration(Type context)
     {
-        var context = provider == StoreProvider.Sqlite ? typeof(AblationsDbContext) : typeof(PostgresDbContext);
         return typeof(ResultsStore).Assembly.GetTypes()
             .Where(t => t.GetCustomAttributes(typeof(Microsoft.EntityFrameworkCore.Infrastructure.DbContextAttribute), false)
                 .Cast<Microsoft.EntityFrameworkCore.Infrastructure.DbContextAttribute>().Any(a => a.ContextType == context))
@@ -121,9 +119,7 @@ public sealed partial class ResultsStore
     public IReadOnlyList<ReadyStage> TakeReady(int experimentId, int perQueueWindow = DefaultQueueWindow) => Guard(() =>
     {
         using var db = NewContext();
-        var pending = db.Stages.Where(s => s.Status == StageStatus.Pending &&
-            db.RunStages.Any(rs => rs.StageHash == s.Hash && rs.Run!.ExperimentId == experimentId && rs.Run.Active));
-        return TakeWindow(db, pending, perQueueWindow);
+        return TakeWindow(db, NeededBy(db, experimentId).Where(s => s.Status == StageStatus.Pending), perQueueWindow);
     });
 
     /// <summary>
@@ -194,8 +190,7 @@ public sealed partial class ResultsStore
     public IReadOnlyList<ReadyStage> Queued(int experimentId) => Guard(() =>
     {
         using var db = NewContext();
-        return (IReadOnlyList<ReadyStage>)db.Stages
-            .Where(s => s.Status == StageStatus.Queued && db.RunStages.Any(rs => rs.StageHash == s.Hash && rs.Run!.ExperimentId == experimentId && rs.Run.Active))
+        return (IReadOnlyList<ReadyStage>)NeededBy(db, experimentId).Where(s => s.Status == StageStatus.Queued)
             .Select(s => new ReadyStage(s.Hash, s.Queue)).ToList();
     });
 

@@ -9,7 +9,8 @@ namespace Ablations.Reports.Export;
 /// What a report folder was rendered from, kept in &lt;report&gt;/.stamp: a SHA-256 of the results, the options and this
 /// build of the report code, then the SHA-256 of every file written. A report asked for again from the same inputs,
 /// with every file still as written, is not rendered again: rendering the figures was most of a no-op `ablate run`
-/// (issue 11). A changed result, option or report code, or a file edited or deleted since, renders it all again.
+/// (issue 11). A changed result, option or report code, or a file edited or deleted since (a rewrite that crashed
+/// halfway included: its files no longer match their hashes), renders it all again.
 /// </summary>
 internal static class ReportStamp
 {
@@ -42,9 +43,6 @@ internal static class ReportStamp
         }
         return files;
     }
-
-    /// <summary>Forgets the stamp before a folder is rewritten, so a crash halfway never leaves a stamp over mixed files.</summary>
-    public static void Clear(string dir) => File.Delete(Path.Combine(dir, FileName));
 
     public static void Write(string dir, string key, IEnumerable<string> files) =>
         AtomicFile.WriteText(Path.Combine(dir, FileName),

@@ -95,6 +95,41 @@ public sealed class FaultTests
         Assert.Equal(2 * 3, MetricCount(store.Value, "loss"));
     }
 
+    /// <summary>
+    /// `ablate run` starts its runner before the submit; a Ctrl-C while a large grid is still being stored must stop that
+    /// runner too (no runner left working for nobody), keep what the submit stored, and exit 130.
+    /// </summary>
+    [Fact]
+    public void CtrlC_DuringTheSubmit_StopsTheRunnerItStartedAndExits130()
+    {
+        using var dir = new TempDir();
+        var values = string.Join(", ", Enumerable.Range(1, 100));
+        var spec = dir.Write("big.yaml", $"name: big\nmethod: grid\ncommand: [\"true\"]\nparameters:\n  p0:\n    values: [{values}]\n  p1:\n    values: [{values}]\n");
+        var runnerLog = Path.Combine(dir.Root, "logs", "runner.log");
+        var store = new Lazy<ResultsStore>(dir.Store);
+
+        var run = Ablate.Start(dir.Path, "run", spec);
+        // The runner is up while the 10,000-cell submit's transaction has not committed yet.
+        Ablate.WaitUntil(() => File.Exists(runnerLog) && File.ReadAllText(runnerLog).Contains(" on queues ", StringComparison.Ordinal)
+            && store.Value.FindExperiment("big") is null, Patience, "the runner to start during the submit");
+        Ablate.Signal(run, "INT");
+        var interrupted = Ablate.Wait(run, TimeSpan.FromMinutes(3));
+
+        Assert.Equal(130, interrupted.ExitCode);
+        Assert.Contains("resume", interrupted.Stderr);
+        Assert.Contains("runner: stopping", File.ReadAllText(runnerLog));
+        Assert.DoesNotContain(Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)), d =>
+        {
+            try { return File.ReadAllText(Path.Combine(d, "cmdline")).Contains(dir.Root, StringComparison.Ordinal); }
+            catch (IOException) { return false; }
+            catch (UnauthorizedAccessException) { return false; }
+        });
+        var experiment = store.Value.FindExperiment("big")!; // the submit finished and stays
+        var stages = store.Value.StagesOf(experiment.Id);
+        Assert.Equal(10_000, stages.Count);
+        Assert.DoesNotContain(stages, s => s.Status == StageStatus.Running);
+    }
+
     /// <summary>First attempt: records its PID and its own child's, then trains "forever"; any later attempt finishes at once.</summary>
     private const string LongFirstAttempt = """
         #!/usr/bin/env bash

@@ -95,4 +95,46 @@ public sealed class ReportStampTests
         Assert.True(ReportWriter.Write(diverged, dir.Path).Succeeded);
         Assert.Equal(before, Written(dir.Path));
     }
+
+    /// <summary>
+    /// A rewrite for other results that died halfway (here: its figures folder cannot be made) leaves files of both; the
+    /// stamp of the first report still names its key, but the files it hashed have changed, so asking for the first
+    /// report again renders it again instead of keeping the mixture.
+    /// </summary>
+    [Fact]
+    public void Write_AfterARewriteThatFailedHalfway_RendersTheFirstReportAgain()
+    {
+        using var dir = new TempDir();
+        var first = SampleResults.FullGrid();
+        ReportWriter.Write(first, dir.Path);
+        var table = Path.Combine(dir.Path, "tables", "ablation.md");
+        var firstTable = File.ReadAllText(table);
+        var figures = Path.Combine(dir.Path, "figures");
+        var kept = Path.Combine(dir.Path, "kept-figures");
+        Directory.Move(figures, kept);
+        File.WriteAllText(figures, "not a folder");
+
+        Assert.ThrowsAny<IOException>(() => ReportWriter.Write(SampleResults.OneAtATime(), dir.Path));
+        Assert.NotEqual(firstTable, File.ReadAllText(table)); // the tables were rewritten before the figures failed
+
+        File.Delete(figures);
+        Directory.Move(kept, figures); // every file the stamp lists is there again; only the tables' content differs
+        Assert.True(ReportWriter.Write(first, dir.Path).Succeeded);
+        Assert.Equal(firstTable, File.ReadAllText(table));
+        Assert.True(File.Exists(Path.Combine(figures, "cost.svg")));
+    }
+
+    [Fact]
+    public void Write_FileEditedSince_RendersTheReportAgain()
+    {
+        using var dir = new TempDir();
+        ReportWriter.Write(SampleResults.FullGrid(), dir.Path);
+        var csv = Path.Combine(dir.Path, "results.csv");
+        var original = File.ReadAllText(csv);
+        File.WriteAllText(csv, "edited by hand");
+
+        ReportWriter.Write(SampleResults.FullGrid(), dir.Path);
+
+        Assert.Equal(original, File.ReadAllText(csv));
+    }
 }
