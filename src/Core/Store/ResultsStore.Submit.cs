@@ -75,8 +75,10 @@ public sealed partial class ResultsStore
 
     /// <summary>True when <paramref name="revision"/> was submitted from this plan: the same spec text, profile and plan.</summary>
     private static bool IsRevisionOf(RevisionRow? revision, StagePlan plan) =>
-        revision is not null && revision.SpecHash == JsonCanonical.Sha256(plan.Spec.SourceText)
-        && revision.Profile == plan.Spec.Profile && revision.PlanHash == plan.Hash;
+        revision is not null && IsRevisionOf(revision.SpecHash, revision.Profile, revision.PlanHash, plan);
+
+    private static bool IsRevisionOf(string specHash, string? profile, string planHash, StagePlan plan) =>
+        specHash == JsonCanonical.Sha256(plan.Spec.SourceText) && profile == plan.Spec.Profile && planHash == plan.Hash;
 
     /// <summary>
     /// True when submitting <paramref name="plan"/> would find it already the experiment's current revision with every
@@ -86,12 +88,32 @@ public sealed partial class ResultsStore
     /// </summary>
     public bool IsSettled(StagePlan plan) => Guard(() =>
     {
+        if (CurrentRevisionOf(plan.Spec.Name) is not { } revision || !IsRevisionOf(revision.SpecHash, revision.Profile, revision.PlanHash, plan)) return false;
         using var db = NewContext();
-        var revision = db.Experiments.Where(e => e.Name == plan.Spec.Name)
-            .SelectMany(e => e.Revisions.Where(r => r.Number == e.CurrentRevision)).AsNoTracking().SingleOrDefault();
-        if (!IsRevisionOf(revision, plan)) return false;
-        return !NeededBy(db, revision!.ExperimentId).Any(s => s.Status != StageStatus.Succeeded && s.Status != StageStatus.Failed);
+        return !NeededBy(db, revision.ExperimentId).Any(s => s.Status != StageStatus.Succeeded && s.Status != StageStatus.Failed);
     });
+
+    /// <summary>
+    /// The experiment's current revision (only the fields <see cref="IsRevisionOf"/> compares), read with a plain query:
+    /// the first run of a new or changed spec learns it is not settled without paying for EF Core's first query, so its
+    /// runner starts ~0.3 s sooner (issue 11).
+    /// </summary>
+    private (int ExperimentId, string SpecHash, string? Profile, string PlanHash)? CurrentRevisionOf(string experiment)
+    {
+        using var connection = Location.OpenPlainConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT r."ExperimentId", r."SpecHash", r."Profile", r."PlanHash" FROM experiments e
+            JOIN revisions r ON r."ExperimentId" = e."Id" AND r."Number" = e."CurrentRevision" WHERE e."Name" = @name
+            """;
+        var name = command.CreateParameter();
+        name.ParameterName = "name";
+        name.Value = experiment;
+        command.Parameters.Add(name);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read()) return null;
+        return (reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3));
+    }
 
     /// <summary>Rows a submit adds before the planner's statistics of the stage tables are refreshed.</summary>
     internal const int StatisticsAfterRows = 500;

@@ -32,6 +32,7 @@ public sealed partial class ResultsStore
                 Workspace.CreateFolder(dir);
             if (IsMigrated(location)) return;
             using var migrating = location.Provider == StoreProvider.Sqlite ? MigrationLock.Take(location) : null;
+            if (migrating is { Held: true } && SqliteSchema.TryCreate(location)) return;
             using var db = location.NewContext();
             if (migrating is { Held: true }) MigrationLock.ClearStaleRow(db);
             if (db.Database.GetPendingMigrations().Any()) db.Database.Migrate();
@@ -52,11 +53,7 @@ public sealed partial class ResultsStore
     private static bool IsMigrated(StoreLocation location)
     {
         var latest = location.Provider == StoreProvider.Sqlite ? LatestSqliteMigration.Value : LatestPostgresMigration.Value;
-        using System.Data.Common.DbConnection connection = location.Provider == StoreProvider.Sqlite
-            ? new SqliteConnection(location.ConnectionString)
-            : new Npgsql.NpgsqlConnection(location.ConnectionString);
-        connection.Open();
-        if (location.Provider == StoreProvider.Sqlite) SqliteBusyTimeout.Apply(connection, location.BusyTimeoutSeconds);
+        using var connection = location.OpenPlainConnection();
         using var command = connection.CreateCommand();
         command.CommandText = location.Provider == StoreProvider.Sqlite
             ? "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsHistory') THEN 1 ELSE 0 END"
@@ -194,6 +191,14 @@ public sealed partial class ResultsStore
             .Select(s => new ReadyStage(s.Hash, s.Queue)).ToList();
     });
 
+    /// <summary>The stage as due for a new job if it is still Queued (nobody claimed it since), else null.</summary>
+    public ReadyStage? StillQueued(string hash) => Guard(() =>
+    {
+        using var db = NewContext();
+        return db.Stages.AsNoTracking().Where(s => s.Hash == hash && s.Status == StageStatus.Queued)
+            .Select(s => (ReadyStage?)new ReadyStage(s.Hash, s.Queue, null)).FirstOrDefault();
+    });
+
     /// <summary>
     /// Puts Running stages whose worker is gone back to Queued and returns them for a new job: those whose heartbeat
     /// is older than <paramref name="staleAfter"/>, and those whose worker <paramref name="isDead"/> says is dead
@@ -294,8 +299,11 @@ public sealed partial class ResultsStore
         using var db = NewContext();
         using var tx = db.Database.BeginTransaction();
         var now = DateTime.UtcNow;
+        // Each query here is a round trip inside the write transaction (on PostgreSQL ~1 ms and EF Core's own work each,
+        // issue 11): the claim check also reads the type, and root stages skip the input queries.
         var mine = db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running);
-        if (!mine.Any())
+        var kind = mine.Select(s => s.Type).FirstOrDefault();
+        if (kind is null)
         {
             // Recorded by this worker already: a retry (StoreFaults) after the commit reached the store but the answer
             // did not. Its dependents were queued then; hand them back so their jobs are enqueued (a duplicate job is harmless).
@@ -310,7 +318,7 @@ public sealed partial class ResultsStore
         consumed ??= new Dictionary<string, string>();
         var inputs = db.StageInputs.Where(i => i.StageHash == hash).ToList();
         var inputHashes = inputs.Select(i => i.InputHash).ToList();
-        var roots = db.Artifacts.Where(a => inputHashes.Contains(a.Hash)).ToDictionary(a => a.Hash, a => a.RootSha256);
+        var roots = inputHashes.Count == 0 ? [] : db.Artifacts.Where(a => inputHashes.Contains(a.Hash)).ToDictionary(a => a.Hash, a => a.RootSha256);
         if (inputs.Any(i => !roots.TryGetValue(i.InputHash, out var root) || root != consumed.GetValueOrDefault(i.Role)))
         {
             // An input was invalidated or republished with other content while this stage ran: its output is of an
@@ -327,7 +335,6 @@ public sealed partial class ResultsStore
             .SetProperty(s => s.Phase, (string?)null));
         foreach (var input in inputs) input.ConsumedRootSha256 = consumed.GetValueOrDefault(input.Role);
         db.Artifacts.Where(a => a.Hash == hash).ExecuteDelete();
-        var kind = db.Stages.Where(s => s.Hash == hash).Select(s => s.Type).Single();
         var root = manifest.RootSha256;
         db.Artifacts.Add(new ArtifactRow
         {
@@ -335,11 +342,14 @@ public sealed partial class ResultsStore
             RootSha256 = root, ManifestJson = manifest.ToJson(), CreatedAt = now, VerifiedAt = now,
         });
         db.SaveChanges();
-        var stale = db.StageInputs.Where(i => i.InputHash == hash && (i.ConsumedRootSha256 == null || i.ConsumedRootSha256 != root))
-            .Where(i => db.Stages.Any(s => s.Hash == i.StageHash && s.Status == StageStatus.Succeeded))
-            .Select(i => i.StageHash).Distinct().ToList();
+        // Every stage that reads this one, in one query: those that succeeded on another artifact of it are taken back
+        // (they recompute), and the rest may have become ready.
+        var readers = db.StageInputs.Where(i => i.InputHash == hash)
+            .Join(db.Stages, i => i.StageHash, s => s.Hash, (i, s) => new { i.StageHash, i.ConsumedRootSha256, s.Status }).ToList();
+        var stale = readers.Where(r => r.Status == StageStatus.Succeeded && r.ConsumedRootSha256 != root)
+            .Select(r => r.StageHash).Distinct().ToList();
         if (stale.Count > 0) TakeBack(db, stale);
-        var dependents = db.StageInputs.Where(i => i.InputHash == hash).Select(i => i.StageHash).Distinct().ToList();
+        var dependents = readers.Select(r => r.StageHash).Distinct().ToList();
         var ready = TakeReadyAmong(db, dependents);
         tx.Commit();
         return new Completion(Completion.Outcome.Succeeded, ready, stale);

@@ -57,6 +57,28 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
     /// default, a parameter per element, fails past SQLite's 32,766 variables ("too many SQL variables"), which
     /// planning a 100,000-run grid against a store reached (issue 11).
     /// </remarks>
+    /// <summary>
+    /// An open ADO.NET connection without EF Core, for the few reads on the path of every command (is the store migrated,
+    /// is a plan already settled) where EF Core's first query would cost more than the answer.
+    /// </summary>
+    internal System.Data.Common.DbConnection OpenPlainConnection()
+    {
+        System.Data.Common.DbConnection connection = Provider == StoreProvider.Sqlite
+            ? new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString)
+            : new Npgsql.NpgsqlConnection(ConnectionString);
+        try
+        {
+            connection.Open();
+            if (Provider == StoreProvider.Sqlite) SqliteBusyTimeout.Apply(connection, BusyTimeoutSeconds);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     internal AblationsDbContext NewContext() => Provider == StoreProvider.Sqlite
         ? new AblationsDbContext(new DbContextOptionsBuilder<AblationsDbContext>()
             .UseSqlite(ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
