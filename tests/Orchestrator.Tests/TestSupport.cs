@@ -123,7 +123,11 @@ internal static class ReportedResults
 /// <summary>Specs and scripts for command-stage grids: a fake trainer that writes JSON-lines metrics.</summary>
 internal static class Fixtures
 {
-    /// <summary>train.sh --a=X --b=Y: loss curve of 3 steps, final score = a*10+b+seed/100; fails with exit 3 when b = 99.</summary>
+    /// <summary>
+    /// train.sh --a=X --b=Y: loss curve of 3 steps, final score = a*10+b+seed/100; fails with exit 3 when b = 99. With
+    /// LOCK set it holds that directory while it runs and fails (exit 4) if another stage holds it; with WAIT_FOR it waits
+    /// for that file to exist; with SLEEP it sleeps that long.
+    /// </summary>
     public const string Trainer = """
         #!/usr/bin/env bash
         a=0; b=0
@@ -131,7 +135,10 @@ internal static class Fixtures
         echo "training a=$a b=$b seed=$ABLATIONS_SEED"
         if [ "$b" = "99" ]; then echo "diverged badly" >&2; exit 3; fi
         for s in 1 2 3; do echo "{\"name\":\"loss\",\"step\":$s,\"value\":0.$s}" >> "$ABLATIONS_METRICS_FILE"; done
+        if [ -n "$LOCK" ]; then mkdir "$LOCK" 2>/dev/null || { echo "another stage holds $LOCK" >&2; exit 4; }; fi
+        if [ -n "$WAIT_FOR" ]; then while [ ! -e "$WAIT_FOR" ]; do sleep 0.05; done; fi
         if [ -n "$SLEEP" ]; then sleep "$SLEEP"; fi
+        if [ -n "$LOCK" ]; then rmdir "$LOCK"; fi
         if [ -n "$COUNTER" ]; then echo run >> "$COUNTER"; fi
         echo "{\"name\":\"score\",\"value\":$(awk "BEGIN{print $a*10+$b+$ABLATIONS_SEED/100}")}"
         """;

@@ -46,6 +46,15 @@ public sealed class StageScheduler(ResultsStore store, IJobQueue queue)
         TopUp();
     }
 
+    /// <summary>
+    /// A delivery this worker will not run after all (it was fetched ahead and every slot stayed busy): a new job puts the
+    /// stage back on its queue for any runner, if it is still Queued. The old job then ends as a delivery that did nothing.
+    /// </summary>
+    public void Redeliver(string hash)
+    {
+        if (store.StillQueued(hash) is { } stage) Enqueue([stage]);
+    }
+
     /// <summary>Whatever ready stages the queues' windows have room for (after stages were invalidated, say).</summary>
     public void TopUp() => Enqueue(store.TopUp());
 

@@ -33,8 +33,13 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
         [Description("Stages run at once per device (default 1). On CPU pair it with --threads: e.g. --workers 2 --threads 4 on 8 cores.")]
         public int Workers { get; init; } = 1;
 
+        [CommandOption("--prefetch <N>")]
+        [Description("Jobs fetched ahead while every worker is busy, so the next stage starts the moment one ends (default 1; 0 fetches only for a free worker). A job held this way goes back to the queue after 1 s.")]
+        public int Prefetch { get; init; } = 1;
+
         public override ValidationResult Validate() =>
-            Threads < 0 ? ValidationResult.Error($"--threads {Threads}: give a positive thread count, or leave it out for all cores")
+            Prefetch < 0 ? ValidationResult.Error($"--prefetch {Prefetch}: give the number of jobs to fetch ahead, 0 or more (default 1)")
+            : Threads < 0 ? ValidationResult.Error($"--threads {Threads}: give a positive thread count, or leave it out for all cores")
             : Workers < 1 ? ValidationResult.Error($"--workers {Workers}: give the number of stages to run at once per device, 1 or more")
             : !(Heartbeat > 0) ? ValidationResult.Error($"--heartbeat {Heartbeat}: give a positive interval in seconds (default 2)")
             : !(StaleAfter > Heartbeat) ? ValidationResult.Error($"--stale-after {StaleAfter}: must exceed --heartbeat {Heartbeat}, or every running stage would look abandoned (default 30)")
@@ -68,6 +73,7 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
             Devices = Split(settings.Devices).Select(d => d == "cpu" || d.StartsWith("cuda", StringComparison.Ordinal) ? d : $"cuda:{d}").ToList(),
             Threads = settings.Threads,
             WorkersPerDevice = settings.Workers,
+            Prefetch = settings.Prefetch,
             StaleAfter = TimeSpan.FromSeconds(settings.StaleAfter),
             Heartbeat = TimeSpan.FromSeconds(settings.Heartbeat),
         };

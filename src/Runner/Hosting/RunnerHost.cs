@@ -7,8 +7,9 @@ using Ablations.Core.Scheduling;
 namespace Ablations.Runner.Hosting;
 
 /// <summary>
-/// A runner process: <see cref="RunnerSettings.WorkersPerDevice"/> workers per device taking jobs from the given queues, plus a sweep that
-/// re-queues stages whose worker died. Dispose stops it gracefully: running stages are cancelled and go back
+/// A runner process: <see cref="RunnerSettings.WorkersPerDevice"/> slots per device (<see cref="DeviceSlots"/>) and as many queue
+/// workers plus <see cref="RunnerSettings.Prefetch"/> taking jobs from the given queues, plus a sweep that re-queues stages
+/// whose worker died. Dispose stops it gracefully: running stages are cancelled and go back
 /// to the queue, so the next runner resumes them (from their checkpoints where they keep any).
 /// </summary>
 public sealed class RunnerHost : IDisposable
@@ -31,8 +32,7 @@ public sealed class RunnerHost : IDisposable
         _scheduler = new StageScheduler(_store, queue);
         Host = new StageExecutionHost(workspace, _store, _scheduler, executors ?? StageCatalog.All, settings);
         _scheduler.Sweep(settings.StaleAfter, WorkerId.IsDeadOnThisHost);
-        _workers = queue.StartWorkers(Host.WorkerName, settings.Queues.ToList(),
-            Math.Max(1, settings.Devices.Count) * Math.Max(1, settings.WorkersPerDevice), Host);
+        _workers = queue.StartWorkers(Host.WorkerName, settings.Queues.ToList(), Host.Slots + Math.Max(0, settings.Prefetch), Host);
         _sweep = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(Math.Min(5, settings.StaleAfter.TotalSeconds / 2)));
     }
 

@@ -11,6 +11,16 @@ public sealed record RunnerSettings
     /// with half the cores each finish a grid sooner than one stage with all of them (see bench/RESULTS.md).
     /// </summary>
     public int WorkersPerDevice { get; init; } = 1;
+    /// <summary>
+    /// Queue workers beyond the slots (<see cref="DeviceSlots"/>): jobs fetched ahead, so a slot that frees starts the
+    /// next stage at once. 0 fetches only when a slot is free.
+    /// </summary>
+    public int Prefetch { get; init; } = 1;
+    /// <summary>
+    /// How long a fetched-ahead job waits for a slot before it goes back on its queue, so long stages here do not hold
+    /// work another runner could start.
+    /// </summary>
+    public TimeSpan PrefetchHold { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Torch threads per process (process-global in libtorch); 0 leaves libtorch's default.</summary>
     public int Threads { get; init; }
     public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(2);

@@ -4,7 +4,6 @@ using Ablations.Core.Scheduling;
 using Ablations.Core.Store;
 using Ablations.Runner.Modeling;
 using Ablations.Runner.Stages;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
@@ -24,7 +23,7 @@ public sealed class StageExecutionHost : IStageJobHandler
     private readonly StageScheduler _scheduler;
     private readonly IReadOnlyDictionary<string, IStageExecutor> _executors;
     private readonly RunnerSettings _settings;
-    private readonly ConcurrentQueue<string> _freeDevices;
+    private readonly DeviceSlots _slots;
     private readonly ArtifactVerifier _verifier;
 
     public StageExecutionHost(Workspace workspace, ResultsStore store, StageScheduler scheduler, IEnumerable<IStageExecutor> executors, RunnerSettings settings)
@@ -34,13 +33,16 @@ public sealed class StageExecutionHost : IStageJobHandler
         _scheduler = scheduler;
         _executors = executors.ToDictionary(e => e.Type.Name, StringComparer.Ordinal);
         _settings = settings;
-        _freeDevices = new ConcurrentQueue<string>(settings.Devices.SelectMany(d => Enumerable.Repeat(d, Math.Max(1, settings.WorkersPerDevice))));
+        _slots = new DeviceSlots(settings);
         WorkerName = WorkerId.New();
         _verifier = new ArtifactVerifier(workspace, store);
     }
 
     /// <summary>This process's worker identity in the store (one per runner process; threads share it via the stage's claim).</summary>
     public string WorkerName { get; }
+
+    /// <summary>Stages this runner runs at once (devices × workers per device).</summary>
+    public int Slots => _slots.Count;
 
     /// <summary>Raised after each stage ends, with its hash and final status (for logs and tests).</summary>
     public event Action<string, StageOutcome>? StageEnded;
@@ -74,6 +76,17 @@ public sealed class StageExecutionHost : IStageJobHandler
 
     private void ExecuteStage(string hash, CancellationToken shutdown)
     {
+        // A slot before the claim: a fetched-ahead job is not Running in the store while it waits.
+        using var slot = _slots.TryAcquire(_settings.PrefetchHold, shutdown);
+        if (slot is null)
+        {
+            // Every slot stayed busy (long stages): another runner may be idle, so the stage goes back on its queue, and
+            // this worker fetches again only once a slot is free rather than taking the next job to hold it too.
+            _scheduler.Redeliver(hash);
+            try { _slots.WaitUntilOneIsFree(shutdown); }
+            catch (OperationCanceledException) { }
+            return;
+        }
         var worker = $"{WorkerName}:{Environment.CurrentManagedThreadId}";
         var claim = _store.Claim(hash, worker, _settings.StaleAfter);
         if (claim is null) return; // already done, or another worker holds it: a duplicate delivery
@@ -83,20 +96,12 @@ public sealed class StageExecutionHost : IStageJobHandler
             StageEnded?.Invoke(hash, StageOutcome.Failed);
             return;
         }
-
-        if (!_freeDevices.TryDequeue(out var device)) device = _settings.Devices[0];
-        try
-        {
-            ExecuteClaimed(hash, worker, claim.Type, claim.ConfigJson, claim.Attempts, device, shutdown);
-        }
-        finally
-        {
-            _freeDevices.Enqueue(device);
-        }
+        ExecuteClaimed(hash, worker, claim.Type, claim.ConfigJson, claim.Attempts, slot, shutdown);
     }
 
-    private void ExecuteClaimed(string hash, string worker, string type, string configJson, int attempt, string device, CancellationToken shutdown)
+    private void ExecuteClaimed(string hash, string worker, string type, string configJson, int attempt, DeviceSlots.Lease slot, CancellationToken shutdown)
     {
+        var device = slot.Device;
         // Folders of earlier attempts of this stage (a runner killed mid-stage) are nobody's now: this worker holds the claim.
         foreach (var leftover in Directory.EnumerateDirectories(_workspace.StagingDir, $"{hash}-*")) TryDelete(leftover);
         var staging = Path.Combine(_workspace.StagingDir, $"{hash}-{Guid.NewGuid():N}");
@@ -155,6 +160,7 @@ public sealed class StageExecutionHost : IStageJobHandler
                 Device = device,
                 Cancellation = cancel.Token,
             });
+            slot.Dispose(); // the device is free: a job fetched ahead starts while this one is recorded
             cancel.Token.ThrowIfCancellationRequested();
             heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
             metrics.Flush();
@@ -312,3 +318,5 @@ public sealed class StageExecutionHost : IStageJobHandler
         catch (UnauthorizedAccessException) { }
     }
 }
+
+

@@ -71,6 +71,66 @@ public sealed class CommandGridTests
             $"the two 1.5 s stages did not overlap: {string.Join("; ", spans.Select(s => $"{s.StartedAt:O} - {s.FinishedAt:O}"))}");
     }
 
+    /// <summary>
+    /// One worker fetches one job ahead (the runner's default --prefetch 1), so the next program starts the moment one
+    /// ends; it must still never start beside it. Each program holds a lock directory while it runs and fails if another
+    /// holds it: a fetched-ahead job that did not wait for the slot would fail its stage.
+    /// </summary>
+    [Fact]
+    public void Run_OneWorkerFetchingAhead_NeverRunsTwoProgramsAtOnce()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.sh", Fixtures.Trainer);
+        var spec = dir.Write("one.yaml", Fixtures.Spec("one", "[1, 2, 3]", "[3, 4]", seeds: "[1]", env: $"SLEEP: '0.2', LOCK: '{Path.Combine(dir.Path, "lock")}'"));
+
+        var run = Ablate.Run(dir.Path, "run", spec, "--workers", "1");
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Contains("cpu × 1 worker(s)", File.ReadAllText(Path.Combine(dir.Path, ".ablations", "logs", "runner.log")));
+        using var db = dir.Store().NewContext();
+        Assert.Equal(6, db.Stages.Count(s => s.Status == StageStatus.Succeeded && s.Attempts == 1));
+    }
+
+    /// <summary>
+    /// A job fetched ahead while every slot is busy goes back on its queue after a second (with a new job, for any
+    /// runner), so a long stage here does not hold work another runner could start; it stays Queued, never Running, and
+    /// runs here once the slot frees.
+    /// </summary>
+    [Fact]
+    public void Runner_AllSlotsBusy_GivesTheFetchedAheadJobBackToTheQueue()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.sh", Fixtures.Trainer);
+        var go = Path.Combine(dir.Path, "go");
+        var spec = dir.Write("held.yaml", Fixtures.Spec("held", "[1, 2]", "[3]", seeds: "[1]", env: $"WAIT_FOR: '{go}'"));
+        var submit = Ablate.Run(dir.Path, "submit", spec);
+        Assert.True(submit.ExitCode == 0, submit.All);
+        var store = dir.Store();
+        List<(string Hash, StageStatus Status, string? JobId)> Stages()
+        {
+            using var db = store.NewContext();
+            return db.Stages.AsNoTracking().Select(s => new { s.Hash, s.Status, s.JobId }).AsEnumerable().Select(s => (s.Hash, s.Status, s.JobId)).ToList();
+        }
+        var submitted = Stages().ToDictionary(s => s.Hash, s => s.JobId);
+        Assert.Equal(2, submitted.Values.Distinct().Count());
+
+        var runner = Ablate.Start(dir.Path, "runner", "--workers", "1");
+        try
+        {
+            Ablate.WaitUntil(() => Stages() is var now && now.Count(s => s.Status == StageStatus.Running) == 1
+                && now.Any(s => s.Status == StageStatus.Queued && s.JobId != submitted[s.Hash]), TimeSpan.FromSeconds(60),
+                "the waiting stage's job to be given back while the other stage runs");
+            Assert.Single(Stages(), s => s.Status == StageStatus.Running); // the given-back one never started
+
+            File.WriteAllText(go, "");
+            Ablate.WaitUntil(() => Stages().All(s => s.Status == StageStatus.Succeeded), TimeSpan.FromSeconds(60), "both stages to succeed");
+        }
+        finally
+        {
+            Ablate.StopRunners(runner);
+        }
+        Assert.Equal(0, runner.ExitCode);
+    }
+
     [Fact]
     public void Run_BadWorkerCountOrStaleness_Exit2WithTheFix()
     {
