@@ -39,7 +39,7 @@ internal static class SpineOverheadBench
         var fastPoll = Measure(count, ["sleep", sleep], $"`sleep {sleep}`, diagnostic: Hangfire queue poll 20 ms instead of {Ms(JobStorageFactory.PollInterval.TotalSeconds)}",
             new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromMilliseconds(20), InvisibilityTimeout = TimeSpan.FromHours(12) });
         var delete = Measure(count, ["sleep", sleep], $"`sleep {sleep}`, diagnostic: runner's Hangfire SQLite journal_mode DELETE (the package default)",
-            new SQLiteStorageOptions { QueuePollInterval = JobStorageFactory.PollInterval, InvisibilityTimeout = TimeSpan.FromHours(12), JournalMode = SQLiteStorageOptions.JournalModes.DELETE });
+            new SQLiteStorageOptions { QueuePollInterval = JobStorageFactory.SqlitePollInterval, InvisibilityTimeout = TimeSpan.FromHours(12), JournalMode = SQLiteStorageOptions.JournalModes.DELETE });
         Line($"result: overhead with `sleep {sleep}` {Pct(withSleep)} = {F(withSleep / TargetOverhead, "F1")} × the 5% target; with a no-op command {Pct(noOp)}; diagnostics with `sleep {sleep}`: 20 ms poll {Pct(fastPoll)}, Hangfire journal DELETE {Pct(delete)}");
         return withSleep < TargetOverhead ? 0 : 1;
     }

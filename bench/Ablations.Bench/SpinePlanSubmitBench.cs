@@ -106,7 +106,7 @@ internal static class SpinePlanSubmitBench
 
     private static double HangfireCreate(string file, SQLiteStorageOptions.JournalModes mode, IReadOnlyList<ReadyStage> stages)
     {
-        var storage = new SQLiteStorage(file, new SQLiteStorageOptions { QueuePollInterval = JobStorageFactory.PollInterval, JournalMode = mode });
+        var storage = new SQLiteStorage(file, new SQLiteStorageOptions { QueuePollInterval = JobStorageFactory.SqlitePollInterval, JournalMode = mode });
         var client = new BackgroundJobClient(storage);
         var t0 = Stopwatch.GetTimestamp();
         foreach (var s in stages) client.Enqueue<StageJob>(s.Queue, job => job.Run(s.Hash, CancellationToken.None));
