@@ -48,7 +48,30 @@ public sealed class LocalRunnerProcess : IDisposable
         if (threads > 0) { psi.ArgumentList.Add("--threads"); psi.ArgumentList.Add(threads.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
         if (workers > 1) { psi.ArgumentList.Add("--workers"); psi.ArgumentList.Add(workers.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
         if (db is not null) psi.Environment["ABLATIONS_DB"] = db; // not on the command line: `ps` would show a password in it
+        // The runner makes the same few store and queue calls for every stage. Precompiled (an installed, ReadyToRun
+        // ablate), re-compiling that code in the background (tiered JIT) was two thirds of its CPU on a grid of short
+        // command stages (bench/RESULTS.md); it keeps the precompiled code. A build without precompiled code would have
+        // to compile everything fully optimised at start instead, so it keeps the default; so does a user's own setting.
+        if (IsPrecompiled && Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") is null)
+            psi.Environment["DOTNET_TieredCompilation"] = "0";
         return Launch(psi, Path.Combine(workspace.LogsDir, "runner.log"));
+    }
+
+    /// <summary>Whether this ablate was published ReadyToRun (its assembly carries native code: a ManagedNativeHeader).</summary>
+    internal static bool IsPrecompiled { get; } = HasNativeCode(typeof(LocalRunnerProcess).Assembly.Location);
+
+    internal static bool HasNativeCode(string assembly)
+    {
+        try
+        {
+            using var stream = File.OpenRead(assembly);
+            using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+            return pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
+        }
+        catch (Exception e) when (e is IOException or BadImageFormatException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Starts <paramref name="psi"/> (its stdin kept open as the stop signal) with stdout and stderr appended to <paramref name="logPath"/>.</summary>
