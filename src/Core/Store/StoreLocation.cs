@@ -51,12 +51,6 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
         return Sqlite(value);
     }
 
-    /// <summary>A new context on this store: SQLite, or the PostgreSQL flavour with its own migrations.</summary>
-    /// <remarks>
-    /// A list in a query (`hashes.Contains(s.Hash)`) goes to the database as one JSON or array parameter: EF Core 10's
-    /// default, a parameter per element, fails past SQLite's 32,766 variables ("too many SQL variables"), which
-    /// planning a 100,000-run grid against a store reached (issue 11).
-    /// </remarks>
     /// <summary>
     /// An open ADO.NET connection without EF Core, for the few reads on the path of every command (is the store migrated,
     /// is a plan already settled) where EF Core's first query would cost more than the answer.
@@ -79,6 +73,12 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
         }
     }
 
+    /// <summary>A new context on this store: SQLite, or the PostgreSQL flavour with its own migrations.</summary>
+    /// <remarks>
+    /// A list in a query (`hashes.Contains(s.Hash)`) goes to the database as one JSON or array parameter: EF Core 10's
+    /// default, a parameter per element, fails past SQLite's 32,766 variables ("too many SQL variables"), which
+    /// planning a 100,000-run grid against a store reached (issue 11).
+    /// </remarks>
     internal AblationsDbContext NewContext() => Provider == StoreProvider.Sqlite
         ? new AblationsDbContext(new DbContextOptionsBuilder<AblationsDbContext>()
             .UseSqlite(ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
