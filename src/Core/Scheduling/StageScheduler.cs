@@ -39,7 +39,7 @@ public sealed class StageScheduler(ResultsStore store, IJobQueue queue)
     /// <summary>A stage ended without success and will not run again now (failed for good, or invalidated): others may start.</summary>
     public void Ended() => TopUp();
 
-    /// <summary>A runner's start and its periodic sweep: stages of dead workers back in the queue, then a top-up.</summary>
+    /// <summary>A runner's start and its periodic sweep: stages of dead workers (running, or fetched ahead) back in the queue, then a top-up.</summary>
     public void Sweep(TimeSpan staleAfter, Func<string, bool> isDead)
     {
         Enqueue(store.RequeueAbandoned(staleAfter, isDead));
@@ -47,12 +47,13 @@ public sealed class StageScheduler(ResultsStore store, IJobQueue queue)
     }
 
     /// <summary>
-    /// A delivery this worker will not run after all (it was fetched ahead and every slot stayed busy): a new job puts the
-    /// stage back on its queue for any runner, if it is still Queued. The old job then ends as a delivery that did nothing.
+    /// A delivery this worker will not run after all (it was fetched ahead and every slot stayed busy): its hold ends and a
+    /// new job puts the stage back on its queue for any runner, if it is still Queued. The old job then ends as a delivery
+    /// that did nothing.
     /// </summary>
-    public void Redeliver(string hash)
+    public void Redeliver(string hash, string worker)
     {
-        if (store.StillQueued(hash) is { } stage) Enqueue([stage]);
+        if (store.Unhold(hash, worker) is { } stage) Enqueue([stage]);
     }
 
     /// <summary>Whatever ready stages the queues' windows have room for (after stages were invalidated, say).</summary>

@@ -191,30 +191,52 @@ public sealed partial class ResultsStore
             .Select(s => new ReadyStage(s.Hash, s.Queue)).ToList();
     });
 
-    /// <summary>The stage as due for a new job if it is still Queued (nobody claimed it since), else null.</summary>
-    public ReadyStage? StillQueued(string hash) => Guard(() =>
+    /// <summary>
+    /// Records that <paramref name="worker"/> has fetched the stage's job ahead and waits for a slot to run it (the stage
+    /// stays Queued; <see cref="Claim"/> replaces the hold): should that runner die while it waits, its job is invisible on
+    /// the queue until the queue's own timeout, and <see cref="RequeueAbandoned"/> finds the stage by this hold instead.
+    /// Called again while the wait goes on, as a heartbeat. False when the stage is no longer Queued, or another live
+    /// worker holds it: this delivery is a duplicate and does nothing.
+    /// </summary>
+    public bool Hold(string hash, string worker) => Guard(() =>
     {
         using var db = NewContext();
-        return db.Stages.AsNoTracking().Where(s => s.Hash == hash && s.Status == StageStatus.Queued)
-            .Select(s => (ReadyStage?)new ReadyStage(s.Hash, s.Queue, null)).FirstOrDefault();
+        var now = DateTime.UtcNow;
+        return db.Stages.Where(s => s.Hash == hash && s.Status == StageStatus.Queued && (s.Worker == null || s.Worker == worker))
+            .ExecuteUpdate(u => u.SetProperty(s => s.Worker, worker).SetProperty(s => s.HeartbeatAt, now)) == 1;
     });
 
     /// <summary>
-    /// Puts Running stages whose worker is gone back to Queued and returns them for a new job: those whose heartbeat
-    /// is older than <paramref name="staleAfter"/>, and those whose worker <paramref name="isDead"/> says is dead
-    /// (a process on this host that no longer exists). Guarded per stage and worker, so it never steals a live claim twice.
+    /// Ends <paramref name="worker"/>'s <see cref="Hold"/> without running the stage (every slot stayed busy): the stage as
+    /// due for a new job if it is still Queued and still held by that worker, else null (claimed or re-queued meanwhile).
+    /// </summary>
+    public ReadyStage? Unhold(string hash, string worker) => Guard(() =>
+    {
+        using var db = NewContext();
+        var released = db.Stages.Where(s => s.Hash == hash && s.Status == StageStatus.Queued && s.Worker == worker)
+            .ExecuteUpdate(u => u.SetProperty(s => s.Worker, (string?)null));
+        return released == 1 ? new ReadyStage(hash, db.Stages.Where(s => s.Hash == hash).Select(s => s.Queue).Single(), null) : (ReadyStage?)null;
+    });
+
+    /// <summary>
+    /// Puts stages whose worker is gone back on the queue and returns them for a new job (the old job, invisible behind the
+    /// dead worker, is deleted by the scheduler): Running stages go back to Queued, and Queued stages a worker had fetched
+    /// ahead (<see cref="Hold"/>) lose the hold. A worker is gone when its heartbeat is older than <paramref name="staleAfter"/>,
+    /// or <paramref name="isDead"/> says so (a process on this host that no longer exists). Guarded per stage and worker,
+    /// so it never steals a live claim twice.
     /// </summary>
     public IReadOnlyList<ReadyStage> RequeueAbandoned(TimeSpan staleAfter, Func<string, bool> isDead) => Guard(() =>
     {
         using var db = NewContext();
         var stale = DateTime.UtcNow - staleAfter;
-        var running = db.Stages.AsNoTracking().Where(s => s.Status == StageStatus.Running)
-            .Select(s => new { s.Hash, s.Queue, s.Worker, s.HeartbeatAt, s.JobId }).ToList();
+        var held = db.Stages.AsNoTracking().Where(s => s.Status == StageStatus.Running || (s.Status == StageStatus.Queued && s.Worker != null))
+            .Select(s => new { s.Hash, s.Queue, s.Status, s.Worker, s.HeartbeatAt, s.JobId }).ToList();
         var requeued = new List<ReadyStage>();
-        foreach (var s in running.Where(s => s.HeartbeatAt < stale || (s.Worker is not null && isDead(s.Worker))))
+        foreach (var s in held.Where(s => s.HeartbeatAt < stale || (s.Worker is not null && isDead(s.Worker))))
         {
-            var moved = db.Stages.Where(x => x.Hash == s.Hash && x.Worker == s.Worker && x.Status == StageStatus.Running)
-                .ExecuteUpdate(u => u.SetProperty(x => x.Status, StageStatus.Queued).SetProperty(x => x.EnqueuedAt, DateTime.UtcNow));
+            var moved = db.Stages.Where(x => x.Hash == s.Hash && x.Worker == s.Worker && x.Status == s.Status)
+                .ExecuteUpdate(u => u.SetProperty(x => x.Status, StageStatus.Queued).SetProperty(x => x.Worker, (string?)null)
+                    .SetProperty(x => x.EnqueuedAt, DateTime.UtcNow));
             if (moved == 1) requeued.Add(new ReadyStage(s.Hash, s.Queue, s.JobId));
         }
         return (IReadOnlyList<ReadyStage>)requeued;
@@ -418,13 +440,16 @@ public sealed partial class ResultsStore
     });
 
     /// <summary>
-    /// <see cref="Release"/> for every stage a runner process still holds (its workers are named "process:thread"), in one
-    /// statement: the last word of a runner that stops, for stages whose own release could not be written.
+    /// <see cref="Release"/> for every stage a runner process still holds (its workers are named "process:thread"), and the
+    /// end of its <see cref="Hold"/>s on stages it had fetched ahead (their jobs go back to the queue with the runner's
+    /// shutdown): the last word of a runner that stops, for stages whose own release could not be written.
     /// </summary>
     public int ReleaseHeldBy(string process) => Guard(() =>
     {
         using var db = NewContext();
         var prefix = process + ":";
+        db.Stages.Where(s => s.Status == StageStatus.Queued && s.Worker != null && s.Worker.StartsWith(prefix))
+            .ExecuteUpdate(u => u.SetProperty(s => s.Worker, (string?)null));
         return Requeue(db.Stages.Where(s => s.Status == StageStatus.Running && s.Worker != null && s.Worker.StartsWith(prefix)));
     });
 

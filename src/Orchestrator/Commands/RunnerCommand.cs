@@ -34,11 +34,16 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
         public int Workers { get; init; } = 1;
 
         [CommandOption("--prefetch <N>")]
-        [Description("Jobs fetched ahead while every worker is busy, so the next stage starts the moment one ends (default 1; 0 fetches only for a free worker). A job held this way goes back to the queue after 1 s.")]
+        [Description("Jobs fetched ahead while every worker is busy, so the next stage starts the moment one ends (default 1; 0 fetches only for a free worker). A job held this way goes back to the queue after --prefetch-hold.")]
         public int Prefetch { get; init; } = 1;
+
+        [CommandOption("--prefetch-hold <SECONDS>")]
+        [Description("How long a job fetched ahead waits for a free worker before it goes back to the queue for any runner (default 1).")]
+        public double PrefetchHold { get; init; } = 1;
 
         public override ValidationResult Validate() =>
             Prefetch < 0 ? ValidationResult.Error($"--prefetch {Prefetch}: give the number of jobs to fetch ahead, 0 or more (default 1)")
+            : !(PrefetchHold >= 0) ? ValidationResult.Error($"--prefetch-hold {PrefetchHold}: give the seconds a fetched-ahead job may wait for a free worker, 0 or more (default 1)")
             : Threads < 0 ? ValidationResult.Error($"--threads {Threads}: give a positive thread count, or leave it out for all cores")
             : Workers < 1 ? ValidationResult.Error($"--workers {Workers}: give the number of stages to run at once per device, 1 or more")
             : !(Heartbeat > 0) ? ValidationResult.Error($"--heartbeat {Heartbeat}: give a positive interval in seconds (default 2)")
@@ -74,6 +79,7 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
             Threads = settings.Threads,
             WorkersPerDevice = settings.Workers,
             Prefetch = settings.Prefetch,
+            PrefetchHold = TimeSpan.FromSeconds(settings.PrefetchHold),
             StaleAfter = TimeSpan.FromSeconds(settings.StaleAfter),
             Heartbeat = TimeSpan.FromSeconds(settings.Heartbeat),
         };

@@ -64,11 +64,12 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
         return Cli.Ok;
     }
 
-    /// <summary>A failure's reason, a running stage's phase, or that a "running" stage's runner process on this host is gone.</summary>
+    /// <summary>A failure's reason, a running stage's phase, a queued stage fetched ahead, or that the runner process on this host holding a stage is gone.</summary>
     private static string Detail(StageRow s) => s.Status switch
     {
         StageStatus.Failed => $"{s.FailureKind}: {ProgressView.FirstLine(s.Error)}",
-        StageStatus.Running when s.Worker is { } w && Runner.Hosting.WorkerId.IsDeadOnThisHost(w) => "its runner process is gone; re-queued when a runner starts (`ablate run` or `ablate runner`)",
+        StageStatus.Running or StageStatus.Queued when s.Worker is { } w && Runner.Hosting.WorkerId.IsDeadOnThisHost(w) => "its runner process is gone; re-queued when a runner starts (`ablate run` or `ablate runner`)",
+        StageStatus.Queued when s.Worker is not null => "fetched by a runner, waiting for a free worker",
         _ => s.Phase ?? "",
     };
 }

@@ -7,9 +7,8 @@ namespace Ablations.Runner.Hosting;
 /// has <see cref="RunnerSettings.Prefetch"/> more queue workers than slots, so while every slot is busy one job is
 /// already fetched and waits here; when a stage's work ends its slot goes at once to the waiting job, and the ended
 /// stage's bookkeeping (manifest, publish, store, next jobs) and the queue's own state changes and fetch run beside
-/// the next stage instead of before it (bench/RESULTS.md, "Issue 11, 2026-12-04"). Known gap: a runner killed while a fetched-ahead job
-/// waits leaves that stage Queued behind a job Hangfire keeps invisible until its timeout; a new `ablate run` or
-/// `submit` of the experiment re-enqueues it (issue 11 note).
+/// the next stage instead of before it (bench/RESULTS.md, "Issue 11, 2026-12-04"). While it waits, the stage is held in the store
+/// (<see cref="Ablations.Core.Store.ResultsStore.Hold"/>), so a sweep re-queues it should this runner die.
 /// </summary>
 public sealed class DeviceSlots
 {

@@ -76,18 +76,20 @@ public sealed class StageExecutionHost : IStageJobHandler
 
     private void ExecuteStage(string hash, CancellationToken shutdown)
     {
+        var worker = $"{WorkerName}:{Environment.CurrentManagedThreadId}";
         // A slot before the claim: a fetched-ahead job is not Running in the store while it waits.
-        using var slot = _slots.TryAcquire(_settings.PrefetchHold, shutdown);
+        var duplicate = false;
+        using var slot = _slots.TryAcquire(TimeSpan.Zero, shutdown) ?? WaitHolding(hash, worker, shutdown, out duplicate);
         if (slot is null)
         {
+            if (duplicate) return;
             // Every slot stayed busy (long stages): another runner may be idle, so the stage goes back on its queue, and
             // this worker fetches again only once a slot is free rather than taking the next job to hold it too.
-            _scheduler.Redeliver(hash);
+            _scheduler.Redeliver(hash, worker);
             try { _slots.WaitUntilOneIsFree(shutdown); }
             catch (OperationCanceledException) { }
             return;
         }
-        var worker = $"{WorkerName}:{Environment.CurrentManagedThreadId}";
         var claim = _store.Claim(hash, worker, _settings.StaleAfter);
         if (claim is null) return; // already done, or another worker holds it: a duplicate delivery
         if (claim.Attempts > RetryPolicy.MaxAttempts)
@@ -97,6 +99,28 @@ public sealed class StageExecutionHost : IStageJobHandler
             return;
         }
         ExecuteClaimed(hash, worker, claim.Type, claim.ConfigJson, claim.Attempts, slot, shutdown);
+    }
+
+    /// <summary>
+    /// Every slot is busy: waits up to <see cref="RunnerSettings.PrefetchHold"/> for one, with the job's stage held in the
+    /// store (<see cref="ResultsStore.Hold"/>, renewed each heartbeat) so that a sweep re-queues it should this runner die
+    /// while it waits. Null with <paramref name="duplicate"/> when the stage is no longer this delivery's to run.
+    /// </summary>
+    private DeviceSlots.Lease? WaitHolding(string hash, string worker, CancellationToken shutdown, out bool duplicate)
+    {
+        duplicate = false;
+        var until = DateTime.UtcNow + _settings.PrefetchHold;
+        while (true)
+        {
+            if (!_store.Hold(hash, worker))
+            {
+                duplicate = true;
+                return null;
+            }
+            var left = until - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) return null;
+            if (_slots.TryAcquire(left < _settings.Heartbeat ? left : _settings.Heartbeat, shutdown) is { } slot) return slot;
+        }
     }
 
     private void ExecuteClaimed(string hash, string worker, string type, string configJson, int attempt, DeviceSlots.Lease slot, CancellationToken shutdown)

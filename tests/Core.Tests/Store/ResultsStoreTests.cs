@@ -113,6 +113,32 @@ public sealed class ResultsStoreTests
     }
 
     [Fact]
+    public void Hold_OfAFetchedAheadStage_OneHolderAtATime_SweptOnlyWhenItsWorkerIsGone_EndedByUnholdOrClaim()
+    {
+        using var f = new StoreFixture();
+        // Two queued root stages: the shared parents of two experiments whose parents differ.
+        var hashes = new[] { f.Submit(StoreFixture.Plan("a", 1)).ExperimentId, f.Submit(StoreFixture.Plan("b", 2, "y", 1)).ExperimentId }
+            .Select(id => f.Store.TakeReady(id).Single().Hash).ToList();
+        f.Store.RecordJob(hashes[1], "job-7");
+        Assert.True(f.Store.Hold(hashes[0], "live"));
+        Assert.True(f.Store.Hold(hashes[0], "live")); // renewed
+        Assert.False(f.Store.Hold(hashes[0], "other")); // a duplicate delivery elsewhere does not take it
+        Assert.True(f.Store.Hold(hashes[1], "dead"));
+
+        var requeued = f.Store.RequeueAbandoned(Stale, worker => worker == "dead");
+        Assert.Equal([hashes[1]], requeued.Select(r => r.Hash));
+        Assert.Equal("job-7", requeued[0].AbandonedJob); // the dead runner's job, for the scheduler to delete
+        Assert.Empty(f.Store.RequeueAbandoned(Stale, worker => worker == "dead")); // once
+        Assert.True(f.Store.Hold(hashes[1], "other")); // free again
+
+        Assert.Null(f.Store.Unhold(hashes[0], "other")); // not its hold
+        Assert.Equal(hashes[0], f.Store.Unhold(hashes[0], "live")?.Hash);
+        Assert.NotNull(f.Store.Claim(hashes[1], "other", Stale));
+        Assert.False(f.Store.Hold(hashes[1], "other")); // Running now: a later delivery of it is a duplicate
+        Assert.Null(f.Store.Unhold(hashes[1], "other"));
+    }
+
+    [Fact]
     public void MetricWriter_StepLoggedAgain_ReplacesThePointInsteadOfAddingOne()
     {
         using var f = new StoreFixture();
