@@ -81,38 +81,49 @@ public sealed partial class ResultsStore
         specHash == JsonCanonical.Sha256(plan.Spec.SourceText) && profile == plan.Spec.Profile && planHash == plan.Hash;
 
     /// <summary>
-    /// True when submitting <paramref name="plan"/> would find it already the experiment's current revision with every
-    /// stage its runs need finished (succeeded or failed; a cancelled one would be resumed). `ablate run` asks before
-    /// submitting, so it can start its runner alongside the submit whenever there will be work, and not at all for a
-    /// finished grid. Only a prediction: artifacts are checked by the submit itself, which has the last word.
+    /// What a submit of <paramref name="plan"/> would find when it is already the experiment's current revision with every
+    /// stage its runs need finished (succeeded or failed; a cancelled one would be resumed), else null. `ablate run` asks
+    /// before submitting, so it starts its runner alongside the submit whenever there will be work and not at all for a
+    /// finished grid, and a no-op re-run writes nothing (<c>Submission.Unchanged</c>). Only a prediction about artifacts:
+    /// they are checked after it, and a damaged one sends the run through the whole submit. Plain queries, no EF Core: a
+    /// new or changed spec learns it is not settled without paying for EF Core's first query, so its runner starts ~0.3 s
+    /// sooner, and a settled one without the submit's (issue 11).
     /// </summary>
-    public bool IsSettled(StagePlan plan) => Guard(() =>
-    {
-        if (CurrentRevisionOf(plan.Spec.Name) is not { } revision || !IsRevisionOf(revision.SpecHash, revision.Profile, revision.PlanHash, plan)) return false;
-        using var db = NewContext();
-        return !NeededBy(db, revision.ExperimentId).Any(s => s.Status != StageStatus.Succeeded && s.Status != StageStatus.Failed);
-    });
-
-    /// <summary>
-    /// The experiment's current revision (only the fields <see cref="IsRevisionOf"/> compares), read with a plain query:
-    /// the first run of a new or changed spec learns it is not settled without paying for EF Core's first query, so its
-    /// runner starts ~0.3 s sooner (issue 11).
-    /// </summary>
-    private (int ExperimentId, string SpecHash, string? Profile, string PlanHash)? CurrentRevisionOf(string experiment)
+    public SettledPlan? Settled(StagePlan plan) => Guard(() =>
     {
         using var connection = Location.OpenPlainConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT r."ExperimentId", r."SpecHash", r."Profile", r."PlanHash" FROM experiments e
-            JOIN revisions r ON r."ExperimentId" = e."Id" AND r."Number" = e."CurrentRevision" WHERE e."Name" = @name
-            """;
-        var name = command.CreateParameter();
-        name.ParameterName = "name";
-        name.Value = experiment;
-        command.Parameters.Add(name);
-        using var reader = command.ExecuteReader();
-        if (!reader.Read()) return null;
-        return (reader.GetInt32(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3));
+        using var revisionQuery = Query(connection, """
+            SELECT r."ExperimentId", r."Number", r."SpecHash", r."Profile", r."PlanHash", e."CancelRequested" FROM experiments e
+            JOIN revisions r ON r."ExperimentId" = e."Id" AND r."Number" = e."CurrentRevision" WHERE e."Name" = @p
+            """, plan.Spec.Name);
+        using var revision = revisionQuery.ExecuteReader();
+        if (!revision.Read()) return null;
+        var (experimentId, number) = (revision.GetInt32(0), revision.GetInt32(1));
+        var cancelRequested = Convert.ToBoolean(revision.GetValue(5), System.Globalization.CultureInfo.InvariantCulture);
+        if (!IsRevisionOf(revision.GetString(2), revision.IsDBNull(3) ? null : revision.GetString(3), revision.GetString(4), plan)) return null;
+        revision.Close();
+        using var statusQuery = Query(connection, """
+            SELECT s."Status", count(*) FROM stages s WHERE s."Hash" IN (SELECT rs."StageHash" FROM run_stages rs
+            JOIN runs r ON r."Id" = rs."RunId" WHERE r."ExperimentId" = @p AND r."Active") GROUP BY s."Status"
+            """, experimentId);
+        using var statuses = statusQuery.ExecuteReader();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (statuses.Read()) counts[statuses.GetString(0)] = Convert.ToInt32(statuses.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+        var succeeded = counts.GetValueOrDefault(nameof(StageStatus.Succeeded));
+        var finished = succeeded + counts.GetValueOrDefault(nameof(StageStatus.Failed));
+        // Every stage of the plan, and all of them finished.
+        return finished == plan.Stages.Count && counts.Values.Sum() == finished ? new SettledPlan(experimentId, number, cancelRequested, succeeded) : null;
+    });
+
+    private static System.Data.Common.DbCommand Query(System.Data.Common.DbConnection connection, string sql, object parameter)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var p = command.CreateParameter();
+        p.ParameterName = "p";
+        p.Value = parameter;
+        command.Parameters.Add(p);
+        return command;
     }
 
     /// <summary>Rows a submit adds before the planner's statistics of the stage tables are refreshed.</summary>

@@ -42,6 +42,26 @@ public sealed partial class ResultsStore
         return new ResultsStore(location with { MustExist = true });
     }
 
+    /// <summary>
+    /// Builds EF Core's services for an existing store and compiles the queries a re-run of a finished grid makes first
+    /// (its stages, their artifacts), answering nothing: `ablate run` calls it on another thread while it parses and plans
+    /// the spec, so its first real queries find them ready (issue 11). It migrates nothing and reports nothing: a store it
+    /// cannot read is for the command's own open and queries to report.
+    /// </summary>
+    public static void Warm(StoreLocation location)
+    {
+        try
+        {
+            var store = new ResultsStore(location with { MustExist = true, RetryFor = TimeSpan.Zero });
+            store.StagesOf(0);
+            store.Artifacts([]);
+        }
+        catch (Exception)
+        {
+            // Only a warm-up: the command meets the same failure on its own path and says what it is.
+        }
+    }
+
     internal AblationsDbContext NewContext() => Location.NewContext();
 
     /// <summary>

@@ -23,6 +23,9 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
     /// </summary>
     public bool MustExist { get; init; }
 
+    /// <summary>A SQLite file that is there, or any PostgreSQL store (whether its server answers is for the first query to find).</summary>
+    public bool Exists => Provider == StoreProvider.Postgres || File.Exists(Display);
+
     public static StoreLocation Sqlite(string path, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds, SqliteOpenMode mode = SqliteOpenMode.ReadWriteCreate)
     {
         var full = Path.GetFullPath(path);

@@ -10,3 +10,9 @@ public sealed record SubmitResult(
 
 /// <summary>Runs of a revision against the one before: cells added, cells whose stage chain changed, unchanged, and cells that left the grid.</summary>
 public sealed record RevisionChange(int Added, int Changed, int Unchanged, int Left);
+
+/// <summary>
+/// A plan already submitted and finished (<see cref="ResultsStore.Settled"/>): its experiment, current revision, whether
+/// a cancel is still requested, and how many of its stages succeeded.
+/// </summary>
+public sealed record SettledPlan(int ExperimentId, int Revision, bool CancelRequested, int Succeeded);

@@ -43,8 +43,11 @@ public sealed class RunCommand : Command<RunCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.LoadPlan() is not { } plan) return Cli.BadInput;
         var workspace = settings.Workspace();
+        // EF Core builds its services and compiles each query the first time a process makes it (~0.25 s, issue 11): with a
+        // store already there, that happens on another core while the spec is parsed and planned.
+        if (workspace.Store.Exists) _ = Task.Run(() => ResultsStore.Warm(workspace.Store));
+        if (settings.LoadPlan() is not { } plan) return Cli.BadInput;
         var store = ResultsStore.Open(workspace.Store);
 
         using var interrupt = new CancellationTokenSource();
@@ -59,14 +62,20 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             () => LocalRunnerProcess.Start(workspace, queues, threads, workers, settings.StoreArgument, settings.StaleAfter),
             Path.Combine(workspace.LogsDir, "runner.log"),
             code => Cli.Err.MarkupLine($"[yellow]the local runner exited (code {code}); restarting it[/]"));
-        using var early = store.IsSettled(plan) ? null : StartRunner();
+        var settled = store.Settled(plan);
+        using var early = settled is null ? StartRunner() : null;
 
-        var submitted = Submission.Submit(workspace, store, plan);
+        // A finished grid re-run as planned writes nothing (its artifacts are still checked); anything else is submitted.
+        IReadOnlyList<Core.Artifacts.ArtifactFinding> repaired = [];
+        IReadOnlyList<Core.Store.Entities.StageRow> stages = [];
+        var unchanged = settled is null ? null : Submission.Unchanged(workspace, store, plan, settled, out repaired, out stages);
+        var submitted = unchanged ?? Submission.Submit(workspace, store, plan);
+        if (repaired.Count > 0) submitted = submitted with { Repaired = [.. repaired, .. submitted.Repaired] };
         SubmitCommand.Print(plan.Spec.Name, submitted);
         var experimentId = submitted.Stored.ExperimentId;
         ExperimentProgress Snapshot() => new(store.StagesOf(experimentId));
 
-        var progress = Snapshot();
+        var progress = unchanged is not null ? new ExperimentProgress(stages) : Snapshot();
         if (interrupt.IsCancellationRequested) return Interrupted(early); // Ctrl-C during the submit: what it stored stays
         if (progress.Finished)
         {

@@ -30,6 +30,27 @@ public static class Submission
         return new Result(stored, enqueued, repaired);
     }
 
+    /// <summary>
+    /// A re-run of a plan already settled (<see cref="ResultsStore.Settled"/>): the artifacts it reuses are checked as a
+    /// submit checks them, and when all are usable nothing is written and the result is what the submit would have said,
+    /// with the experiment's stages as read for the check. Null when the submit must run after all: an artifact was
+    /// damaged or missing (invalidated now, so it recomputes; the findings are passed on), or a cancel is still requested
+    /// (the submit lifts it).
+    /// </summary>
+    public static Result? Unchanged(Workspace workspace, ResultsStore store, StagePlan plan, SettledPlan settled,
+        out IReadOnlyList<ArtifactFinding> repaired, out IReadOnlyList<StageRow> stages)
+    {
+        (repaired, stages) = ([], []);
+        if (settled.CancelRequested) return null;
+        stages = store.StagesOf(settled.ExperimentId);
+        repaired = new ArtifactVerifier(workspace, store).EnsureUsable(stages.Where(s => s.Status == StageStatus.Succeeded));
+        if (repaired.Count > 0) return null;
+        var stored = new SubmitResult(settled.ExperimentId, settled.Revision, NewRevision: false,
+            new RevisionChange(Added: 0, Changed: 0, Unchanged: plan.Runs.Count, Left: 0),
+            plan.Runs.Count, NewRuns: 0, plan.Stages.Count, NewStages: 0, settled.Succeeded);
+        return new Result(stored, Enqueued: 0, Repaired: []);
+    }
+
     public static string CodeVersion =>
         typeof(Submission).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
 

@@ -104,6 +104,33 @@ public sealed class ArtifactTrustTests(CleanQuickstarts clean) : IClassFixture<C
         Assert.All(db.Stages.Where(s => s.Type == "teacher" || s.Type == "world"), s => Assert.Equal(1, s.Attempts)); // copied, reused, never re-run
     }
 
+    /// <summary>
+    /// A finished grid run again as planned writes nothing to the store (issue 11: it skips the submit), yet its artifacts
+    /// are still checked: damaged after that, the same no-op run finds it and recomputes it.
+    /// </summary>
+    [Fact]
+    public void NoOpReRun_WritesNothing_ADamagedArtifactOfTheSameGridIsStillFoundAndRecomputed()
+    {
+        using var dir = clean.CopyOfA();
+        DateTime Updated() { using var db = dir.Store().NewContext(); return db.Experiments.Single().UpdatedAt; }
+        var before = Updated();
+
+        var again = Run(dir);
+        Assert.True(again.ExitCode == 0, again.All);
+        Assert.Contains("revision 1 (unchanged): 12 runs (0 new), 31 unique stages (0 new, 31 already done), 0 enqueued now", again.Stdout);
+        Assert.Equal(before, Updated());
+        Assert.Equal(clean.A, ReportedResults.Of(dir.Path, "quickstart"));
+
+        var teacher = Stage(dir, "teacher");
+        ZeroMiddle(ArtifactFile(dir, teacher, "model.bin"));
+        var repaired = Run(dir);
+        Assert.True(repaired.ExitCode == 0, repaired.All);
+        Assert.Contains($"artifact of teacher {teacher.Hash[..12]} is damaged: model.bin: content differs", repaired.Stderr.Replace("\n", ""));
+        Assert.Equal(clean.A, ReportedResults.Of(dir.Path, "quickstart"));
+        Assert.Equal(StageStatus.Succeeded, Stage(dir, "teacher").Status);
+        Assert.Equal(0, Ablate.Run(dir.Path, "verify").ExitCode);
+    }
+
     [Fact]
     public void DamagedTeacherReusedByALaterGrid_IsRecomputedNotUsed_NumbersOfACleanWorkspace()
     {
@@ -202,7 +229,7 @@ public sealed class ArtifactTrustTests(CleanQuickstarts clean) : IClassFixture<C
             Assert.Equal(31, db.Stages.Count(s => s.Status == StageStatus.Succeeded));
             Assert.Equal(31, db.Artifacts.Count());
         }
-        Directory.Delete(dir.Workspace.ArtifactsDir, recursive: true); // the empty folder the blind run made
+        Assert.False(Directory.Exists(dir.Workspace.ArtifactsDir)); // the blind run, a re-run of a finished grid, wrote nothing
         Directory.Move(away, dir.Workspace.ArtifactsDir);
         var back = Run(dir);
         Assert.True(back.ExitCode == 0, back.All);

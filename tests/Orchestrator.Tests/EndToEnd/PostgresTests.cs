@@ -47,6 +47,12 @@ public sealed class PostgresTests
         var report = Ablate.Run(dir.Path, "report", "pg", "--db", db);
         Assert.True(report.ExitCode == 0, report.All);
         Assert.Equal(13, File.ReadAllLines(Path.Combine(dir.Path, "reports", "pg", "results.csv")).Length);
+
+        // The finished grid run again: the store's plain queries (Settled) find it settled on PostgreSQL too, nothing runs.
+        var again = Ablate.Run(dir.Path, "run", spec, "--db", db);
+        Assert.True(again.ExitCode == 0, again.All);
+        Assert.Contains("revision 1 (unchanged): 12 runs (0 new), 12 unique stages (0 new, 12 already done), 0 enqueued now", again.Stdout);
+        Assert.Equal(12, File.ReadAllLines(counter).Length);
     }
 
     /// <summary>
