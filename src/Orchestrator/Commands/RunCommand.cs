@@ -84,6 +84,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         }
         using var late = early is null ? StartRunner() : null;
         var supervisor = early ?? late!;
+        var warmReport = Task.Run(() => ReportPublisher.Warm(store, plan.Spec.Name));
         var clock = Stopwatch.StartNew();
         var startFraction = progress.Fraction;
 
@@ -128,9 +129,14 @@ public sealed class RunCommand : Command<RunCommand.Settings>
                 }
             }
         }
-        if (interrupt.IsCancellationRequested) return Interrupted(supervisor);
+        if (interrupt.IsCancellationRequested)
+        {
+            warmReport.Wait(TimeSpan.FromSeconds(10));
+            return Interrupted(supervisor);
+        }
         // Nothing is left to run: the runner stops while the report is written.
         supervisor.Current.RequestStop();
+        warmReport.Wait(TimeSpan.FromSeconds(10)); // its throwaway folder deleted before this process ends
         return Finish(store, plan.Spec.Name, settings, workspace, progress);
     }
 

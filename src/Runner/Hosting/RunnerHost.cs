@@ -31,8 +31,18 @@ public sealed class RunnerHost : IDisposable
         _store = ResultsStore.Open(workspace.Store);
         _scheduler = new StageScheduler(_store, queue);
         Host = new StageExecutionHost(workspace, _store, _scheduler, executors ?? StageCatalog.All, settings);
-        _scheduler.Sweep(settings.StaleAfter, WorkerId.IsDeadOnThisHost);
+        // The queue's workers start before the first sweep, which is this process's first use of EF Core (~0.3 s): the
+        // server's own start (registration, first fetch) runs beside it instead of after it. A sweep that fails stops them.
         _workers = queue.StartWorkers(Host.WorkerName, settings.Queues.ToList(), Host.Slots + Math.Max(0, settings.Prefetch), Host);
+        try
+        {
+            _scheduler.Sweep(settings.StaleAfter, WorkerId.IsDeadOnThisHost);
+        }
+        catch
+        {
+            _workers.Dispose();
+            throw;
+        }
         _sweep = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(Math.Min(5, settings.StaleAfter.TotalSeconds / 2)));
     }
 
