@@ -46,6 +46,12 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
                 Host = uri.Host.Trim('[', ']'),
                 Port = uri.Port > 0 ? uri.Port : 5432,
                 Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
+                // Every store operation takes a pooled connection for a few statements, the same few statements per stage:
+                // prepared once per connection they skip the server's parse and plan, and a connection given back is not
+                // reset (DISCARD ALL would drop those statements again). Nothing here sets session state to leak.
+                MaxAutoPrepare = 64,
+                AutoPrepareMinUsages = 2,
+                NoResetOnClose = true,
             };
             if (userInfo[0].Length > 0) builder.Username = Uri.UnescapeDataString(userInfo[0]);
             if (userInfo.Length > 1) builder.Password = Uri.UnescapeDataString(userInfo[1]);
