@@ -11,9 +11,10 @@ public sealed class TorchRuntimeTests
     {
         torch.set_num_threads(1);
         var device = TorchRuntime.ResolveDevice("cpu");
-        torch.manual_seed(1);
-        using var linear = nn.Linear(4, 2);
-        using var x = torch.randn(3, 4, device: device);
+        // Seeded draws under the runtime's generator lock, like every model built in this process (test classes run in parallel).
+        var (linear, x) = TorchRuntime.Build(1, () => (nn.Linear(4, 2), torch.randn(3, 4, device: device)));
+        using var _ = linear;
+        using var __ = x;
         using var loss = linear.forward(x).pow(2).sum();
         loss.backward();
         var grad = linear.weight!.grad!;

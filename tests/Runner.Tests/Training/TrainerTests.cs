@@ -25,7 +25,9 @@ public sealed class TrainerTests
         /// </summary>
         public ToyTask(long initSeed)
         {
-            _net = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 1));
+            // Built under the runtime's generator lock all the same: the initialiser's draws from the global generator
+            // must not land between another test's seed and its build.
+            _net = Ablations.Runner.Modeling.TorchRuntime.Build<nn.Module<Tensor, Tensor>>(null, () => nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 1)));
             using var noGrad = torch.no_grad();
             var index = 0;
             foreach (var p in _net.parameters())
