@@ -84,7 +84,7 @@ public sealed partial class ResultsStore
     /// What a submit of <paramref name="plan"/> would find when it is already the experiment's current revision with every
     /// stage its runs need finished (succeeded or failed; a cancelled one would be resumed), else null. `ablate run` asks
     /// before submitting, so it starts its runner alongside the submit whenever there will be work and not at all for a
-    /// finished grid, and a no-op re-run writes nothing (<c>Submission.Unchanged</c>). Only a prediction about artifacts:
+    /// finished grid, and a no-op re-run writes nothing (<c>Submission.Submit</c> given the answer). Only a prediction about artifacts:
     /// they are checked after it, and a damaged one sends the run through the whole submit. Plain queries, no EF Core: a
     /// new or changed spec learns it is not settled without paying for EF Core's first query, so its runner starts ~0.3 s
     /// sooner, and a settled one without the submit's (issue 11).

@@ -65,17 +65,13 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         var settled = store.Settled(plan);
         using var early = settled is null ? StartRunner() : null;
 
-        // A finished grid re-run as planned writes nothing (its artifacts are still checked); anything else is submitted.
-        IReadOnlyList<Core.Artifacts.ArtifactFinding> repaired = [];
-        IReadOnlyList<Core.Store.Entities.StageRow> stages = [];
-        var unchanged = settled is null ? null : Submission.Unchanged(workspace, store, plan, settled, out repaired, out stages);
-        var submitted = unchanged ?? Submission.Submit(workspace, store, plan);
-        if (repaired.Count > 0) submitted = submitted with { Repaired = [.. repaired, .. submitted.Repaired] };
+        // A finished grid re-run as planned writes nothing (its artifacts are still checked).
+        var submitted = Submission.Submit(workspace, store, plan, settled);
         SubmitCommand.Print(plan.Spec.Name, submitted);
         var experimentId = submitted.Stored.ExperimentId;
         ExperimentProgress Snapshot() => new(store.StagesOf(experimentId));
 
-        var progress = unchanged is not null ? new ExperimentProgress(stages) : Snapshot();
+        var progress = Snapshot();
         if (interrupt.IsCancellationRequested) return Interrupted(early); // Ctrl-C during the submit: what it stored stays
         if (progress.Finished)
         {

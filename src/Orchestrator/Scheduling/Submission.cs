@@ -19,37 +19,34 @@ public static class Submission
 {
     public sealed record Result(SubmitResult Stored, int Enqueued, IReadOnlyList<ArtifactFinding> Repaired);
 
-    public static Result Submit(Workspace workspace, ResultsStore store, StagePlan plan)
+    /// <summary>
+    /// Submits <paramref name="plan"/>. Given <paramref name="settled"/> (<see cref="ResultsStore.Settled"/>: the plan is the
+    /// current revision and finished), it checks the reused artifacts first and, when all are usable and no cancel is
+    /// pending, writes nothing and answers what the submit would have: a no-op re-run skips EF Core's submit (issue 11).
+    /// A damaged or missing artifact found there (invalidated, so it recomputes) sends it through the whole submit.
+    /// </summary>
+    public static Result Submit(Workspace workspace, ResultsStore store, StagePlan plan, SettledPlan? settled = null)
     {
+        IReadOnlyList<ArtifactFinding> repairedFirst = [];
+        if (settled is { CancelRequested: false })
+        {
+            repairedFirst = CheckReused(workspace, store, settled.ExperimentId);
+            if (repairedFirst.Count == 0)
+                return new Result(new SubmitResult(settled.ExperimentId, settled.Revision, NewRevision: false,
+                    new RevisionChange(Added: 0, Changed: 0, Unchanged: plan.Runs.Count, Left: 0),
+                    plan.Runs.Count, NewRuns: 0, plan.Stages.Count, NewStages: 0, settled.Succeeded), Enqueued: 0, Repaired: []);
+        }
         workspace.EnsureDirectories();
         var stored = store.Submit(plan, CodeVersion, GitCommit(Path.GetDirectoryName(Path.GetFullPath(plan.Spec.SourcePath))!),
             ReportContext.From(plan.Spec).ToJson());
-        var reused = store.StagesOf(stored.ExperimentId).Where(s => s.Status == StageStatus.Succeeded).ToList();
-        var repaired = new ArtifactVerifier(workspace, store).EnsureUsable(reused);
+        var repaired = CheckReused(workspace, store, stored.ExperimentId);
         var enqueued = new StageScheduler(store, HangfireJobQueue.Of(workspace)).Submitted(stored.ExperimentId);
-        return new Result(stored, enqueued, repaired);
+        return new Result(stored, enqueued, [.. repairedFirst, .. repaired]);
     }
 
-    /// <summary>
-    /// A re-run of a plan already settled (<see cref="ResultsStore.Settled"/>): the artifacts it reuses are checked as a
-    /// submit checks them, and when all are usable nothing is written and the result is what the submit would have said,
-    /// with the experiment's stages as read for the check. Null when the submit must run after all: an artifact was
-    /// damaged or missing (invalidated now, so it recomputes; the findings are passed on), or a cancel is still requested
-    /// (the submit lifts it).
-    /// </summary>
-    public static Result? Unchanged(Workspace workspace, ResultsStore store, StagePlan plan, SettledPlan settled,
-        out IReadOnlyList<ArtifactFinding> repaired, out IReadOnlyList<StageRow> stages)
-    {
-        (repaired, stages) = ([], []);
-        if (settled.CancelRequested) return null;
-        stages = store.StagesOf(settled.ExperimentId);
-        repaired = new ArtifactVerifier(workspace, store).EnsureUsable(stages.Where(s => s.Status == StageStatus.Succeeded));
-        if (repaired.Count > 0) return null;
-        var stored = new SubmitResult(settled.ExperimentId, settled.Revision, NewRevision: false,
-            new RevisionChange(Added: 0, Changed: 0, Unchanged: plan.Runs.Count, Left: 0),
-            plan.Runs.Count, NewRuns: 0, plan.Stages.Count, NewStages: 0, settled.Succeeded);
-        return new Result(stored, Enqueued: 0, Repaired: []);
-    }
+    /// <summary>The artifacts of the experiment's succeeded stages, checked; a damaged or missing one is invalidated (it recomputes).</summary>
+    private static IReadOnlyList<ArtifactFinding> CheckReused(Workspace workspace, ResultsStore store, int experimentId) =>
+        new ArtifactVerifier(workspace, store).EnsureUsable(store.StagesOf(experimentId).Where(s => s.Status == StageStatus.Succeeded));
 
     public static string CodeVersion =>
         typeof(Submission).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";

@@ -91,6 +91,25 @@ public sealed class CommandGridTests
     }
 
     /// <summary>
+    /// `ablate run` renders a throwaway report while the grid runs, to pay the report's one-time costs before its last
+    /// stage ends (ReportPublisher.Warm): the temporary folder it renders into is gone when the run ends.
+    /// </summary>
+    [Fact]
+    public void Run_TheReportItRendersAheadLeavesNothingInTheTempFolder()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.sh", Fixtures.Trainer);
+        var spec = dir.Write("warm.yaml", Fixtures.Spec("warm", "[1, 2]", "[3]", seeds: "[1]", env: "SLEEP: '0.5'"));
+        var tmp = Directory.CreateDirectory(Path.Combine(dir.Path, "tmp")).FullName;
+
+        var run = Ablate.Wait(Ablate.Start(dir.Path, new Dictionary<string, string> { ["TMPDIR"] = tmp }, "run", spec), TimeSpan.FromMinutes(3));
+
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Empty(Directory.GetFileSystemEntries(tmp, "ablations-report-*"));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "reports", "warm", "index.html")));
+    }
+
+    /// <summary>
     /// A job fetched ahead while every slot is busy goes back on its queue after a second (with a new job, for any
     /// runner), so a long stage here does not hold work another runner could start; it stays Queued, never Running, and
     /// runs here once the slot frees.

@@ -187,6 +187,39 @@ public sealed class FaultTests
     }
 
     /// <summary>
+    /// Two stages that wait for the file `go`, one runner with one worker and a hold long enough that the job it fetched
+    /// ahead is still waiting when the test acts: returns once one stage runs and the other is held in the store.
+    /// </summary>
+    private static (System.Diagnostics.Process Runner, Func<IReadOnlyList<StageRow>> Stages, StageRow Held, string Go) OneRunningOneFetchedAhead(TempDir dir)
+    {
+        dir.Write("train.sh", Fixtures.Trainer);
+        var go = Path.Combine(dir.Path, "go");
+        var spec = dir.Write("h.yaml", Fixtures.Spec("held", "[1, 2]", "[3]", seeds: "[1]", env: $"WAIT_FOR: '{go}'"));
+        Assert.Equal(0, Ablate.Run(dir.Path, "submit", spec).ExitCode);
+        var store = dir.Store();
+        var expId = store.FindExperiment("held")!.Id;
+        IReadOnlyList<StageRow> Stages() => store.StagesOf(expId);
+        var runner = Ablate.Start(dir.Path, "runner", "--workers", "1", "--prefetch-hold", "600", "--heartbeat", "0.5");
+        Ablate.WaitUntil(() => Stages() is var now && now.Any(s => s.Status == StageStatus.Running)
+            && now.Any(s => s.Status == StageStatus.Queued && s.Worker is not null), Patience, "one stage running and the other fetched ahead");
+        return (runner, Stages, Stages().Single(s => s.Status == StageStatus.Queued), go);
+    }
+
+    private static void RunTheRestOnANewRunner(TempDir dir, Func<IReadOnlyList<StageRow>> stages, string go)
+    {
+        File.WriteAllText(go, "");
+        var second = Ablate.Start(dir.Path, "runner", "--heartbeat", "0.5");
+        try
+        {
+            Ablate.WaitUntil(() => stages().All(s => s.Status == StageStatus.Succeeded), Patience, "both stages, the held one included, on the next runner");
+        }
+        finally
+        {
+            Ablate.StopRunners(second);
+        }
+    }
+
+    /// <summary>
     /// A runner killed while a job it fetched ahead waits for a free worker: that job is invisible on the queue behind the
     /// dead runner (for Hangfire's timeout, hours), so the next runner's sweep finds the stage by its hold in the store,
     /// deletes the dead job and enqueues a new one; the stage runs once, as a first attempt.
@@ -195,19 +228,7 @@ public sealed class FaultTests
     public void RunnerKilledWhileAFetchedAheadJobWaits_NextRunnerRunsThatStageToo()
     {
         using var dir = new TempDir();
-        dir.Write("train.sh", Fixtures.Trainer);
-        var go = Path.Combine(dir.Path, "go");
-        var spec = dir.Write("h.yaml", Fixtures.Spec("held", "[1, 2]", "[3]", seeds: "[1]", env: $"WAIT_FOR: '{go}'"));
-        Assert.Equal(0, Ablate.Run(dir.Path, "submit", spec).ExitCode);
-        var store = dir.Store();
-        var expId = store.FindExperiment("held")!.Id;
-        IReadOnlyList<StageRow> Stages() => store.StagesOf(expId);
-
-        // One worker, and a hold long enough that the fetched-ahead job is still waiting when the runner dies.
-        var runner = Ablate.Start(dir.Path, "runner", "--workers", "1", "--prefetch-hold", "600", "--heartbeat", "0.5");
-        Ablate.WaitUntil(() => Stages() is var now && now.Any(s => s.Status == StageStatus.Running)
-            && now.Any(s => s.Status == StageStatus.Queued && s.Worker is not null), Patience, "one stage running and the other fetched ahead");
-        var held = Stages().Single(s => s.Status == StageStatus.Queued);
+        var (runner, stages, held, go) = OneRunningOneFetchedAhead(dir);
         var status = Ablate.Run(dir.Path, "status", "held");
         Assert.Contains("waiting for a free worker", status.All);
         Ablate.Signal(runner, "KILL");
@@ -215,20 +236,29 @@ public sealed class FaultTests
         status = Ablate.Run(dir.Path, "status", "held");
         Assert.Contains("its runner process is gone", status.All);
 
-        File.WriteAllText(go, "");
-        var second = Ablate.Start(dir.Path, "runner", "--heartbeat", "0.5");
-        try
-        {
-            Ablate.WaitUntil(() => Stages().All(s => s.Status == StageStatus.Succeeded), Patience, "both stages, the held one included, on the next runner");
-        }
-        finally
-        {
-            Ablate.StopRunners(second);
-        }
-        Assert.Equal(1, Stages().Single(s => s.Hash == held.Hash).Attempts);
+        RunTheRestOnANewRunner(dir, stages, go);
+        Assert.Equal(1, stages().Single(s => s.Hash == held.Hash).Attempts);
         var monitor = JobStorageFactory.Create(dir.Workspace).GetMonitoringApi();
         Assert.Equal(0, monitor.ProcessingCount());
         Assert.Equal("Deleted", monitor.JobDetails(held.JobId!).History[0].StateName);
+    }
+
+    /// <summary>
+    /// A runner stopped cleanly (SIGTERM) while a job it fetched ahead waits: its last word clears the hold, so the stage
+    /// is plainly Queued again (no runner named on it), and the job goes back on the queue for the next runner.
+    /// </summary>
+    [Fact]
+    public void RunnerStoppedWhileAFetchedAheadJobWaits_LeavesNoHold_NextRunnerRunsThatStage()
+    {
+        using var dir = new TempDir();
+        var (runner, stages, held, go) = OneRunningOneFetchedAhead(dir);
+        Ablate.StopRunners(runner);
+        Assert.Equal(0, runner.ExitCode);
+        var after = stages().Single(s => s.Hash == held.Hash);
+        Assert.Equal((StageStatus.Queued, (string?)null), (after.Status, after.Worker));
+
+        RunTheRestOnANewRunner(dir, stages, go);
+        Assert.Equal(1, stages().Single(s => s.Hash == held.Hash).Attempts);
     }
 
     [Fact]
