@@ -32,6 +32,9 @@ public sealed record StageType(
     public bool Reads(string role) =>
         Inputs.Any(r => r == role || r == "*" || (r.EndsWith(":*", StringComparison.Ordinal) && role.Length > r.Length - 1 && role.StartsWith(r[..^1], StringComparison.Ordinal)));
 
+    /// <summary>Option keys (dotted for nested ones) naming data outside the store; the planner resolves and fingerprints them (<see cref="ExternalData"/>).</summary>
+    public IReadOnlyList<string> DataKeys { get; init; } = [];
+
     public override string ToString() => Name;
 }
 
@@ -55,13 +58,16 @@ public static class StageTypes
     //    synthetic caption (version 1 kept the GT caption's target: a KD target for a caption the student never saw).
     public static readonly StageType Student = new("student", "2", 17, ["world", "embed:*", "captions:*"], c => StudentOptions.Bind(c).ToJson());
 
+    /// <summary>A student on DataCompDR / DFNDR-format shards: real images and stored targets from outside the store.</summary>
+    public static readonly StageType DrStudent = new("dr_student", "1", 60, [], c => DrStudentOptions.Bind(c).ToJson()) { DataKeys = DrStudentOptions.DataKeys };
+
     public static readonly StageType Eval = new("eval", "1", 1, ["world", "model"], c => EvalOptions.Bind(c).ToJson());
 
     // 2: arguments are passed as W&B passes them (1.0 stays 1.0, nested parameters as one dict, ${args_json}).
     public static readonly StageType Command = new("command", "2", 1, ["*"], null);
 
     /// <summary>Every type, in pipeline order: charts and tables list types in this order.</summary>
-    public static IReadOnlyList<StageType> All { get; } = [World, Teacher, Captioner, Captions, Embed, Student, Eval, Command];
+    public static IReadOnlyList<StageType> All { get; } = [World, Teacher, Captioner, Captions, Embed, Student, DrStudent, Eval, Command];
 
     /// <summary>The types a spec can name with <c>type:</c> in its own pipeline (the command type is written as <c>program:</c>/<c>command:</c>).</summary>
     public static IEnumerable<StageType> BuiltIn => All.Where(t => t.Normalize is not null);

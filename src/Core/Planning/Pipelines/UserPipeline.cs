@@ -26,7 +26,7 @@ internal sealed class UserPipeline : IPipeline
             var inputs = stage.Inputs.ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal);
             if (stage.Options is { } options)
             {
-                chain.Add(new StageSpec(stage.Name, stage.Type.Name, BuiltInConfig(stage, options, runParams, seed), inputs, Name: stage.Name));
+                chain.Add(new StageSpec(stage.Name, stage.Type.Name, BuiltInConfig(spec, stage, options, runParams, seed), inputs, Name: stage.Name));
                 continue;
             }
             var own = stage.Params is null
@@ -43,12 +43,18 @@ internal sealed class UserPipeline : IPipeline
     /// A built-in stage's options with the run's values in place of <c>${param.KEY}</c> and <c>${seed}</c>, bound to its
     /// type's options: the canonical config it is hashed by (defaults filled in), or every problem at its place.
     /// </summary>
-    private static JsonObject BuiltInConfig(UserStage stage, JsonObject options, IReadOnlyDictionary<string, JsonNode?> runParams, long seed)
+    private static JsonObject BuiltInConfig(ExperimentSpec spec, UserStage stage, JsonObject options, IReadOnlyDictionary<string, JsonNode?> runParams, long seed)
     {
         var where = $"pipeline.{stage.Name}.options";
         try
         {
-            return stage.Type.Normalize!(Fill(options, runParams, seed)!.AsObject());
+            var config = stage.Type.Normalize!(Fill(options, runParams, seed)!.AsObject());
+            ExternalData.Resolve(config, stage.Type.DataKeys, Path.GetDirectoryName(Path.GetFullPath(spec.SourcePath)) ?? ".");
+            return config;
+        }
+        catch (ExternalData.MissingException e)
+        {
+            throw new PlanningException([spec.ProblemAt($"{where}.{e.Key}", e.Message, runParams)]);
         }
         catch (StageConfigException e)
         {
