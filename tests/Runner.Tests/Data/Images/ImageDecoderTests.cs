@@ -96,6 +96,38 @@ public sealed class ImageDecoderTests
         Assert.Throws<InvalidDataException>(() => ImageDecoder.Decode(bytes));
     }
 
+    /// <summary>
+    /// 3,000 seeded corruptions of the small fixtures (1–8 random bytes replaced, a quarter also cut short): each either
+    /// decodes or throws <see cref="InvalidDataException"/>, and none takes long. A crash of the native decoder would end
+    /// the test process instead.
+    /// </summary>
+    [Fact]
+    public void Decode_CorruptedFixtures_DecodeOrThrowInvalidDataOnly()
+    {
+        var files = ReadCases().Select(c => c.GetProperty("file").GetString()!).Where(f => !f.StartsWith("bench", StringComparison.Ordinal))
+            .Select(f => File.ReadAllBytes(Path.Combine(Folder, f))).ToArray();
+        var rng = new Random(20261206);
+        var slowest = TimeSpan.Zero;
+        for (var n = 0; n < 3000; n++)
+        {
+            var bytes = (byte[])files[n % files.Length].Clone();
+            for (var k = rng.Next(1, 9); k > 0; k--) bytes[rng.Next(bytes.Length)] = (byte)rng.Next(256);
+            if (rng.Next(4) == 0) bytes = bytes[..rng.Next(1, bytes.Length)];
+            var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                var img = ImageDecoder.Decode(bytes);
+                Assert.Equal(img.Width * img.Height * 3, img.Pixels.Length);
+            }
+            catch (InvalidDataException)
+            {
+            }
+            var took = System.Diagnostics.Stopwatch.GetElapsedTime(t0);
+            if (took > slowest) slowest = took;
+        }
+        Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest corrupted decode took {slowest.TotalMilliseconds:F0} ms");
+    }
+
     [Fact]
     public void EncodePng_Decode_GivesTheSamePixels()
     {
