@@ -27,7 +27,8 @@ internal static class ImageDecoder
     /// <summary>
     /// The image's pixels as PIL gives them after <c>Image.open(f).convert('RGBA').convert('RGB')</c>. Throws
     /// <see cref="InvalidDataException"/> for data that is not a JPEG or PNG, is truncated or corrupt, or is larger than
-    /// <see cref="MaxPixels"/>: the caller skips and counts such samples, as PIL's errors made the training skip them.
+    /// <see cref="MaxPixels"/> (cuts and size are refused where PIL refuses them, checked on the fixtures; of other formats,
+    /// PIL reads some). The caller skips and counts the sample.
     /// </summary>
     public static RgbImage Decode(ReadOnlySpan<byte> encoded)
     {
