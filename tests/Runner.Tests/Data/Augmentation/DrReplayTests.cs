@@ -9,7 +9,9 @@ namespace Ablations.Runner.Tests.Data.Augmentation;
 /// <summary>
 /// DrReplay against torchvision 0.14 on Pillow 9.4 (Debian 12's), the stack Apple's training code replays DataCompDR
 /// augmentations with: tests/fixtures/dr-replay/make_fixtures.py ran every case of cases.json through
-/// <c>F.resized_crop</c> and <c>_apply_op</c> and stored the outputs as raw RGB. Every case must match byte for byte.
+/// <c>F.resized_crop</c> and <c>_apply_op</c> and stored the outputs as raw RGB. Every case must match byte for byte:
+/// no tolerance anywhere. DrReplay's vector loops and their scalar fallbacks must agree too; run these tests once with
+/// <c>DOTNET_EnableHWIntrinsic=0</c> to check the fallbacks (they passed on 2026-12-06).
 /// </summary>
 public sealed class DrReplayTests
 {
