@@ -151,7 +151,7 @@ def train_teacher(seed, width, dim, images, labels):
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
     gen = torch.Generator().manual_seed(seed)
     clean = [f"a photo of a {CLASSES[y]}" for y in labels]
-    for epoch in range(30):
+    for epoch in range(120):
         order = torch.randperm(len(images), generator=gen).tolist()
         for b in range(0, len(order) - 63, 64):
             rows = order[b:b + 64]
@@ -205,6 +205,14 @@ def main():
     # The teachers see the decoded JPEGs, as Apple's teachers saw the DataComp images.
     decoded = [Image.open(io.BytesIO(b)).convert("RGB") for b in encoded]
     teachers = [train_teacher(1, 12, 32, decoded, labels), train_teacher(2, 8, 24, decoded, labels)]
+    eval_rng = np.random.default_rng(99)
+    eval_labels = [k % len(CLASSES) for k in range(4 * len(CLASSES))]
+    eval_images = [Image.open(io.BytesIO(jpeg(render(eval_rng, *CLASSES[y].split())))).convert("RGB") for y in eval_labels]
+    with torch.no_grad():
+        views = to_tensor([F.resize(im, [TEACHER_SIZE, TEACHER_SIZE], interpolation=T.InterpolationMode.BICUBIC) for im in eval_images])
+        for name, t in zip(("wide", "narrow"), teachers):
+            pred = (t.image(views) @ t.text([f"a photo of a {c}" for c in CLASSES]).T).argmax(1)
+            print(f"teacher {name}: zero-shot top-1 {(pred == torch.tensor(eval_labels)).float().mean():.3f} on {len(eval_labels)} fresh images")
     gen = torch.Generator().manual_seed(7)
     for s in range(SHARDS):
         with tarfile.open(os.path.join(out, "images", f"{s:08d}.tar"), "w", format=tarfile.USTAR_FORMAT) as img_tar, \

@@ -29,6 +29,7 @@ public static class Cli
             c.AddCommand<VerifyCommand>("verify").WithDescription("Hash every artifact against its manifest; --repair makes damaged or missing ones recompute.");
             c.AddCommand<ReportCommand>("report").WithDescription("Write reports/<experiment>/ from stored results.");
             c.AddCommand<ExportCommand>("export").WithDescription("Export runs and raw metrics as Parquet or CSV.");
+            c.AddCommand<ExportDrCommand>("export-dr").WithDescription("Export a student's reinforced data (world pool, teachers' embeddings, synthetic captions) as DataCompDR shards.");
             c.AddCommand<ServeCommand>("serve").WithDescription("Web UI on 127.0.0.1:5000: experiments, live progress, runs with filters, reports, the Hangfire dashboard.");
         });
         try

@@ -1,4 +1,5 @@
 using Ablations.Core.Stages;
+using Ablations.Runner.Data.Reinforced;
 
 namespace Ablations.Runner.Data.Augmentation;
 
@@ -13,6 +14,7 @@ internal static class AugmentSampler
 
     public static AugmentParams Sample(AugmentOptions o, int imageSize, long imageId, int index)
     {
+        if (o.Style == AugmentOptions.Torchvision) return AugmentParams.Of(TorchvisionStyle(o, imageSize, Rng.For(o.Seed, 0x7f5, imageId, index)));
         var rng = Rng.For(o.Seed, imageId, index);
         var area = imageSize * imageSize * rng.Uniform(o.CropScaleMin, 1);
         var aspect = Math.Exp(rng.Uniform(Math.Log(3.0 / 4), Math.Log(4.0 / 3)));
@@ -37,5 +39,53 @@ internal static class AugmentSampler
             });
         }
         return new AugmentParams([i, j, h, w], ops);
+    }
+
+    /// <summary>
+    /// As Apple's reinforcement draws them with torchvision (RandomResizedCrop.get_params: up to 10 tries of an area in
+    /// [crop_scale_min, 1] and a log-uniform aspect in [3/4, 4/3], else the centre crop; RandAugment: an op uniformly from
+    /// the 14, its magnitude at bin round(30 × magnitude) of 31, negated with probability 1/2 for the signed ops), from
+    /// our generator: the parameters are stored, so the draw need not match torch's generator, only its distribution.
+    /// </summary>
+    private static DrAugmentation TorchvisionStyle(AugmentOptions o, int size, Rng rng)
+    {
+        var (top, left, h, w) = (0, 0, size, size);
+        var found = false;
+        for (var attempt = 0; attempt < 10 && !found; attempt++)
+        {
+            var area = size * size * rng.Uniform(o.CropScaleMin, 1);
+            var aspect = Math.Exp(rng.Uniform(Math.Log(3.0 / 4), Math.Log(4.0 / 3)));
+            var cw = (int)Math.Round(Math.Sqrt(area * aspect));
+            var ch = (int)Math.Round(Math.Sqrt(area / aspect));
+            if (cw <= 0 || ch <= 0 || cw > size || ch > size) continue;
+            (top, left, h, w) = (rng.Next(size - ch + 1), rng.Next(size - cw + 1), ch, cw);
+            found = true;
+        }
+        var bin = (int)Math.Round(30 * o.Magnitude);
+        var ops = new List<DrOp>();
+        for (var k = 0; k < o.Ops; k++)
+        {
+            var index = rng.Next(DrAugmentation.OpNames.Length);
+            var (magnitude, signed) = TorchvisionMagnitude(DrAugmentation.OpNames[index], bin, size);
+            if (signed && rng.Next(2) == 1) magnitude = -magnitude;
+            ops.Add(new DrOp(index, magnitude));
+        }
+        return new DrAugmentation(top, left, h, w, ops);
+    }
+
+    /// <summary>torchvision's RandAugment._augmentation_space(31, (size, size)) at one bin, in float32 as torch.linspace gives it.</summary>
+    private static (double Magnitude, bool Signed) TorchvisionMagnitude(string op, int bin, int size)
+    {
+        float Lin(float end) => end * bin / 30f;
+        return op switch
+        {
+            "ShearX" or "ShearY" => (Lin(0.3f), true),
+            "TranslateX" or "TranslateY" => (Lin(150f / 331f * size), true),
+            "Rotate" => (Lin(30f), true),
+            "Brightness" or "Color" or "Contrast" or "Sharpness" => (Lin(0.9f), true),
+            "Posterize" => (8 - (int)Math.Round(bin / 7.5, MidpointRounding.ToEven), false),
+            "Solarize" => (255f - Lin(255f), false),
+            _ => (0, false),
+        };
     }
 }

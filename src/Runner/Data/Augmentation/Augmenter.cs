@@ -10,6 +10,12 @@ internal static class Augmenter
 {
     private const float Fill = 0.5f;
 
+    /// <summary>Mean 0 and std 1 per channel: ToChw without normalisation.</summary>
+    private static class Unit
+    {
+        public static readonly float[] Zero = [0f, 0f, 0f], One = [1f, 1f, 1f];
+    }
+
     [ThreadStatic] private static float[]? _scratchA;
     [ThreadStatic] private static float[]? _scratchB;
 
@@ -24,6 +30,12 @@ internal static class Augmenter
 
     public static void Apply(byte[] hwc, int size, AugmentParams a, Span<float> chw)
     {
+        if (a.Torchvision is { } tv)
+        {
+            // PIL's pipeline on 8-bit pixels, bilinear as our own crop is; [0, 1] floats as every world stage feeds its models.
+            DrReplay.ToChw(DrReplay.Apply(new Images.RgbImage(size, size, hwc), tv, size, DrInterpolation.Bilinear), chw, Unit.Zero, Unit.One);
+            return;
+        }
         var n = 3 * size * size;
         if (_scratchA is null || _scratchA.Length < n) (_scratchA, _scratchB) = (new float[n], new float[n]);
         Span<float> cur = _scratchA.AsSpan(0, n), spare = _scratchB!.AsSpan(0, n);
