@@ -9,6 +9,7 @@ internal static class Program
     private static readonly Dictionary<string, Func<string[], int>> Cases = new(StringComparer.OrdinalIgnoreCase)
     {
         ["decode"] = ImageDecodeBenchmark.Run,
+        ["dr-pipeline"] = DrPipelineBenchmark.Run,
         ["dr-replay"] = DrReplayBenchmark.Run,
         ["report"] = ReportBenchmark.Run,
         ["runner"] = RunnerBenchmarks.Run,
