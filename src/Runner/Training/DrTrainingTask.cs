@@ -87,7 +87,7 @@ internal sealed class DrTrainingTask : ITrainingTask
     }
 
     /// <summary>The host side of a step: which samples (the stream's order), the random picks of (seed, step, row), replayed pixels, tokens, targets.</summary>
-    private Batch Prepare(long step)
+    internal Batch Prepare(long step)
     {
         var epoch = step / _stepsPerEpoch;
         if (_cursor is null || _cursorStep != step)
@@ -149,7 +149,7 @@ internal sealed class DrTrainingTask : ITrainingTask
         FillUndecodable(undecodable, per, width, pixels, teacherImage, teacherGt, teacherSyn, gtText, synText);
         var context = _model.Spec.ContextLength;
         return new Batch(BatchSize, pixels, teacherImage, teacherGt, _tok.EncodeBatch(gtText, context),
-            twoTerms ? teacherSyn : null, twoTerms ? _tok.EncodeBatch(synText, context) : null);
+            twoTerms ? teacherSyn : null, twoTerms ? _tok.EncodeBatch(synText, context) : null, samples, gtText);
     }
 
     /// <summary>Images that could not be decoded (skipped and counted).</summary>
@@ -178,5 +178,7 @@ internal sealed class DrTrainingTask : ITrainingTask
         }
     }
 
-    private sealed record Batch(int Rows, float[] Pixels, float[] TeacherImage, float[] TeacherGt, long[] GtTokens, float[]? TeacherSyn, long[]? SynTokens);
+    /// <param name="Samples">The samples of the batch, and <paramref name="GtText"/> the caption of each first loss term: for tests.</param>
+    internal sealed record Batch(int Rows, float[] Pixels, float[] TeacherImage, float[] TeacherGt, long[] GtTokens, float[]? TeacherSyn, long[]? SynTokens,
+        DrSample[] Samples, string[] GtText);
 }
