@@ -21,13 +21,6 @@ namespace Ablations.Bench;
 /// </summary>
 internal static class DrPipelineBenchmark
 {
-    private static readonly double[] Magnitude9 =
-    [
-        0.0, 0.09000000357627869, 0.09000000357627869, 30.45317268371582, 30.45317268371582, 9.0,
-        0.26999998092651367, 0.26999998092651367, 0.26999998092651367, 0.26999998092651367, 7.0, 178.5, 0.0, 0.0,
-    ];
-    private static readonly bool[] Signed = [false, true, true, true, true, true, true, true, true, true, false, false, false, false];
-
     public static int Run(string[] args)
     {
         int samples = 400, rounds = 5;
@@ -53,7 +46,7 @@ internal static class DrPipelineBenchmark
             jpegs.Add(ImageDecoder.EncodeJpeg(new RgbImage(decoded.Width, decoded.Height, shifted), 90));
         }
         var rng = new Random(12);
-        var drawn = Enumerable.Range(0, samples).Select(_ => (Image: rng.Next(jpegs.Count), Aug: Draw(rng, decoded.Width, decoded.Height))).ToList();
+        var drawn = Enumerable.Range(0, samples).Select(_ => (Image: rng.Next(jpegs.Count), Aug: DataCompDrDraws.Draw(rng, decoded.Width, decoded.Height))).ToList();
         var cases = Path.Combine(Path.GetTempPath(), $"dr-pipeline-{Environment.ProcessId}.json");
         File.WriteAllText(cases, JsonSerializer.Serialize(new
         {
@@ -99,27 +92,6 @@ internal static class DrPipelineBenchmark
                               $"one core of our pipeline feeds {perSample / o:F0} such cores of training");
         }
         return 0;
-    }
-
-    private static DrAugmentation Draw(Random rng, int width, int height)
-    {
-        var (top, left, h, w) = (0, 0, height, width);
-        for (var attempt = 0; attempt < 10; attempt++)
-        {
-            var area = width * height * (0.08 + 0.92 * rng.NextDouble());
-            var aspect = Math.Exp(Math.Log(3.0 / 4) + (Math.Log(4.0 / 3) - Math.Log(3.0 / 4)) * rng.NextDouble());
-            var cw = (int)Math.Round(Math.Sqrt(area * aspect));
-            var ch = (int)Math.Round(Math.Sqrt(area / aspect));
-            if (cw <= 0 || ch <= 0 || cw > width || ch > height) continue;
-            (top, left, h, w) = (rng.Next(height - ch + 1), rng.Next(width - cw + 1), ch, cw);
-            break;
-        }
-        var ops = Enumerable.Range(0, 2).Select(_ =>
-        {
-            var op = rng.Next(14);
-            return new DrOp(op, Signed[op] && rng.Next(2) == 1 ? -Magnitude9[op] : Magnitude9[op]);
-        }).ToList();
-        return new DrAugmentation(top, left, h, w, ops);
     }
 
     private static double Peer(string root, string cases)

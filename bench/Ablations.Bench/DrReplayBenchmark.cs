@@ -16,14 +16,6 @@ namespace Ablations.Bench;
 /// </summary>
 internal static class DrReplayBenchmark
 {
-    // RandAugment's values at magnitude 9 of 31 for a 224 image (float32 bins widened to double, as stored).
-    private static readonly double[] Magnitude9 =
-    [
-        0.0, 0.09000000357627869, 0.09000000357627869, 30.45317268371582, 30.45317268371582, 9.0,
-        0.26999998092651367, 0.26999998092651367, 0.26999998092651367, 0.26999998092651367, 7.0, 178.5, 0.0, 0.0,
-    ];
-    private static readonly bool[] Signed = [false, true, true, true, true, true, true, true, true, true, false, false, false, false];
-
     public static int Run(string[] args)
     {
         int samples = 2000, size = 224;
@@ -40,7 +32,7 @@ internal static class DrReplayBenchmark
         var rng = new Random(5);
         var source = new RgbImage(500, 375, new byte[500 * 375 * 3]);
         rng.NextBytes(source.Pixels);
-        var drawn = Enumerable.Range(0, samples).Select(_ => Draw(rng, source.Width, source.Height)).ToArray();
+        var drawn = Enumerable.Range(0, samples).Select(_ => DataCompDrDraws.Draw(rng, source.Width, source.Height)).ToArray();
         var plain = drawn.Select(a => a with { Ops = [] }).ToArray();
 
         Console.WriteLine($"replay at {size} px from {source.Width}×{source.Height}, bicubic, one thread, {samples} samples");
@@ -52,7 +44,7 @@ internal static class DrReplayBenchmark
         var square = DrReplay.Apply(source, new DrAugmentation(0, 0, source.Height, source.Width, []), size, DrInterpolation.Bicubic);
         for (var op = 1; op < DrAugmentation.OpNames.Length; op++)
         {
-            var aug = new DrAugmentation(0, 0, size, size, [new DrOp(op, Magnitude9[op])]);
+            var aug = new DrAugmentation(0, 0, size, size, [new DrOp(op, DataCompDrDraws.Magnitude9[op])]);
             Report($"  {DrAugmentation.OpNames[op]} alone (a copy of the {size} image included)",
                 Time(Enumerable.Repeat(aug, Math.Max(200, samples / 4)).ToArray(), a => { DrReplay.ApplyInto(square, a, output, DrInterpolation.Bicubic); return output; }));
         }
@@ -61,28 +53,6 @@ internal static class DrReplayBenchmark
         float[] mean = [0.48145466f, 0.4578275f, 0.40821073f], std = [0.26862954f, 0.26130258f, 0.27577711f];
         Report("ToChw", Time(plain, _ => { DrReplay.ToChw(square, chw, mean, std); return square; }));
         return 0;
-    }
-
-    private static DrAugmentation Draw(Random rng, int width, int height)
-    {
-        var (top, left, h, w) = (0, 0, height, width);
-        for (var attempt = 0; attempt < 10; attempt++)
-        {
-            var area = width * height * (0.08 + 0.92 * rng.NextDouble());
-            var ratio = Math.Exp(Math.Log(3.0 / 4) + (Math.Log(4.0 / 3) - Math.Log(3.0 / 4)) * rng.NextDouble());
-            var cw = (int)Math.Round(Math.Sqrt(area * ratio));
-            var ch = (int)Math.Round(Math.Sqrt(area / ratio));
-            if (cw <= 0 || cw > width || ch <= 0 || ch > height) continue;
-            (top, left, h, w) = (rng.Next(height - ch + 1), rng.Next(width - cw + 1), ch, cw);
-            break;
-        }
-        var ops = new List<DrOp>();
-        for (var k = 0; k < 2; k++)
-        {
-            var op = rng.Next(DrAugmentation.OpNames.Length);
-            ops.Add(new DrOp(op, Signed[op] && rng.Next(2) == 1 ? -Magnitude9[op] : Magnitude9[op]));
-        }
-        return new DrAugmentation(top, left, h, w, ops);
     }
 
     private static double[] Time(DrAugmentation[] augs, Func<DrAugmentation, RgbImage> replay)

@@ -1,6 +1,7 @@
 using System.Text;
 using Ablations.Core.Stages;
 using Ablations.Runner.Data.DataComp;
+using Ablations.Runner.Tests.Support;
 
 namespace Ablations.Runner.Tests.Data;
 
@@ -11,17 +12,11 @@ namespace Ablations.Runner.Tests.Data;
 /// </summary>
 public sealed class DrShardReaderTests : IDisposable
 {
-    private static readonly string Mini = Path.Combine(RepoRoot(), "experiments", "real", "mini", "data");
+    private static readonly string Mini = RepoFiles.MiniDataCompDr;
     private readonly string _tmp = Directory.CreateTempSubdirectory("dr-reader-").FullName;
 
     public void Dispose() => Directory.Delete(_tmp, recursive: true);
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ablations.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
 
     private static DrSource Source(string shards, string? images, params int[] dims) =>
         new(ShardPattern.Expand(shards, Mini), images is null ? null : ShardPattern.Expand(images, Mini), dims.Length == 0 ? [32, 24] : dims, "^syn_text.*$");

@@ -2,6 +2,7 @@ using Ablations.Core.Stages;
 using Ablations.Runner.Data.Augmentation;
 using Ablations.Runner.Data.DataComp;
 using Ablations.Runner.Modeling;
+using Ablations.Runner.Tests.Support;
 using static TorchSharp.torch;
 
 namespace Ablations.Runner.Tests.Data;
@@ -13,14 +14,8 @@ namespace Ablations.Runner.Tests.Data;
 /// </summary>
 public sealed class DrStreamTests
 {
-    private static readonly string Mini = Path.Combine(RepoRoot(), "experiments", "real", "mini", "data");
+    private static readonly string Mini = RepoFiles.MiniDataCompDr;
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ablations.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
 
     private static DrStream Stream(long seed, long perEpoch) => new(
         new DrSource(ShardPattern.Expand("dr/{00000000..00000001}.tar", Mini), ShardPattern.Expand("images/{00000000..00000001}.tar", Mini), [32, 24], "^syn_text.*$"),

@@ -1,5 +1,6 @@
 using Ablations.Core.Planning;
 using Ablations.Core.Spec;
+using Ablations.Runner.Tests.Support;
 
 namespace Ablations.Runner.Tests.Planning;
 
@@ -10,12 +11,7 @@ namespace Ablations.Runner.Tests.Planning;
 /// </summary>
 public sealed class QuickstartPlanTests
 {
-    private static string RepoFile(string relative, [System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        var dir = Path.GetDirectoryName(source)!;
-        while (!File.Exists(Path.Combine(dir, "Ablations.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new FileNotFoundException("repository root");
-        return Path.Combine(dir, relative);
-    }
+    private static string RepoFile(string relative) => Path.Combine(RepoFiles.Root, relative);
 
     [Fact]
     public void Quickstart_EveryCellPlans_AndSharesWorldTeachersAndEmbeddings()

@@ -9,14 +9,8 @@ namespace Ablations.Runner.Tests.Stages;
 /// <summary>A dr_student trains only on the data it was planned (and hashed) on.</summary>
 public sealed class DrStudentStageTests
 {
-    private static readonly string Mini = Path.Combine(RepoRoot(), "experiments", "real", "mini", "data");
+    private static readonly string Mini = RepoFiles.MiniDataCompDr;
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ablations.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
 
     private static JsonObject Planned(string root)
     {

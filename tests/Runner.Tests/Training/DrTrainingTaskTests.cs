@@ -15,14 +15,8 @@ namespace Ablations.Runner.Tests.Training;
 /// </summary>
 public sealed class DrTrainingTaskTests
 {
-    private static readonly string Mini = Path.Combine(RepoRoot(), "experiments", "real", "mini", "data");
+    private static readonly string Mini = RepoFiles.MiniDataCompDr;
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ablations.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
 
     private static DrStudentOptions Options(string extra = "") => DrStudentOptions.Bind(JsonNode.Parse($$"""
         {"shards": "{{Mini}}/dr/{00000000..00000001}.tar", "images": "{{Mini}}/images/{00000000..00000001}.tar",

@@ -73,7 +73,11 @@ internal static class AugmentSampler
         return new DrAugmentation(top, left, h, w, ops);
     }
 
-    /// <summary>torchvision's RandAugment._augmentation_space(31, (size, size)) at one bin, in float32 as torch.linspace gives it.</summary>
+    /// <summary>
+    /// torchvision's RandAugment._augmentation_space(31, (size, size)) at one bin, computed in float32 as end × bin / 30
+    /// (torch.linspace rounds some bins differently in the last bit; the value stored is the value replayed, so it only
+    /// has to be a value of the bin).
+    /// </summary>
     private static (double Magnitude, bool Signed) TorchvisionMagnitude(string op, int bin, int size)
     {
         float Lin(float end) => end * bin / 30f;

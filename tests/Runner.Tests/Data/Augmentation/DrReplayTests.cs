@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ablations.Runner.Data.Augmentation;
 using Ablations.Runner.Data.Images;
 using Ablations.Runner.Data.Reinforced;
+using Ablations.Runner.Tests.Support;
 
 namespace Ablations.Runner.Tests.Data.Augmentation;
 
@@ -176,11 +177,6 @@ public sealed class DrReplayTests
             return new Fixtures(images, cases, (t.GetProperty("case").GetString()!, expected, Floats("mean"), Floats("std")));
         }
 
-        private static string FixtureDir([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-        {
-            var dir = Path.GetDirectoryName(source)!;
-            while (!File.Exists(Path.Combine(dir, "Ablations.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new FileNotFoundException("repository root");
-            return Path.Combine(dir, "tests", "fixtures", "dr-replay");
-        }
+        private static string FixtureDir() => Path.Combine(RepoFiles.Root, "tests", "fixtures", "dr-replay");
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Ablations.Runner.Data.Images;
+using Ablations.Runner.Tests.Support;
 
 namespace Ablations.Runner.Tests.Data.Images;
 
@@ -173,10 +174,5 @@ public sealed class ImageDecoderTests
     private static IEnumerable<JsonElement> ReadCases() =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "cases.json"))).RootElement.GetProperty("cases").EnumerateArray();
 
-    private static string RepoFile(string relative, [System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        var dir = Path.GetDirectoryName(source)!;
-        while (!File.Exists(Path.Combine(dir, "Ablations.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new FileNotFoundException("repository root");
-        return Path.Combine(dir, relative);
-    }
+    private static string RepoFile(string relative) => Path.Combine(RepoFiles.Root, relative);
 }
