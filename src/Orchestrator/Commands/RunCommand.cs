@@ -47,7 +47,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         // EF Core builds its services and compiles each query the first time a process makes it (~0.25 s, issue 11): with a
         // store already there, that happens on another core while the spec is parsed and planned.
         if (workspace.Store.Exists) _ = Task.Run(() => ResultsStore.Warm(workspace.Store));
-        if (settings.LoadPlan() is not { } plan) return Cli.BadInput;
+        if (settings.LoadPlanToSubmit() is not { } plan) return Cli.BadInput;
         var store = ResultsStore.Open(workspace.Store);
 
         using var interrupt = new CancellationTokenSource();

@@ -71,6 +71,23 @@ public class SpecSettings : SpecOptions
 
     /// <summary>The validated plan of <see cref="File"/>, or null after printing every problem to stderr.</summary>
     public Core.Planning.StagePlan? LoadPlan() => LoadPlan(File);
+
+    /// <summary>
+    /// The plan to store and run: as <see cref="LoadPlan()"/>, and refused when a stage reads outside data this machine
+    /// cannot see. Such a plan validates and plans (a laptop without the data), but its stage hash holds no fingerprint
+    /// of the data, so storing it would let other data answer for it later.
+    /// </summary>
+    public Core.Planning.StagePlan? LoadPlanToSubmit()
+    {
+        if (LoadPlan() is not { } plan) return null;
+        var unseen = plan.Stages
+            .Select(s => (s.Type, File: Core.Stages.ExternalData.Unseen(s.Config[Core.Stages.ExternalData.FingerprintKey]?.GetValue<string>())))
+            .Where(x => x.File is not null).DistinctBy(x => x.File).ToList();
+        foreach (var (type, file) in unseen)
+            Cli.Error($"{File}: a {type} stage reads {file}, which this machine cannot see; its hash includes the size and time of every " +
+                      "file it reads, so submit where the data is visible (the path the runners see), or fix the path");
+        return unseen.Count == 0 ? plan : null;
+    }
 }
 
 /// <summary>Settings of commands that name a stored experiment.</summary>

@@ -10,7 +10,7 @@ public sealed class SubmitCommand : Command<SpecSettings>
 {
     public override int Execute(CommandContext context, SpecSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.LoadPlan() is not { } plan) return Cli.BadInput;
+        if (settings.LoadPlanToSubmit() is not { } plan) return Cli.BadInput;
         var workspace = settings.Workspace();
         var store = ResultsStore.Open(workspace.Store);
         var result = Submission.Submit(workspace, store, plan);

@@ -88,6 +88,21 @@ public sealed class DataCompDrTests
     }
 
     [Fact]
+    public void Run_OnDataThisMachineCannotSee_IsRefusedBeforeAnythingIsStored_WhilePlanStillWorks()
+    {
+        using var dir = new TempDir();
+        var spec = dir.Write("dr.yaml", Spec("/nonexistent/dr/{00000000..00000003}.tar", "/nonexistent/img/{00000000..00000003}.tar"));
+
+        var plan = Ablate.Run(dir.Path, "plan", spec);
+        var run = Ablate.Run(dir.Path, "run", spec);
+
+        Assert.True(plan.ExitCode == 0, plan.All);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("reads /nonexistent/dr/00000000.tar, which this machine cannot see", run.All);
+        Assert.False(File.Exists(Path.Combine(dir.Path, ".ablations", "ablations.db")));
+    }
+
+    [Fact]
     public void Run_OnImageShardsGivenAsReinforcedShards_FailsNamingTheMissingPart()
     {
         using var dir = new TempDir();
