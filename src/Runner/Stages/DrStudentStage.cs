@@ -141,11 +141,22 @@ internal sealed class DrStudentStage : IStageExecutor
         var classEmb = model.EncodeText(tensor(tok.EncodeBatch(prompts, Context), [prompts.Count, Context], device: device));
         int correct = 0, total = 0, unreadable = 0;
         var per = 3 * size * size;
+        const int batch = 256; // images held at once: an ImageNet-val shard of 1,000 would be 600 MB of floats at 224 px
+        var pixels = new float[batch * per];
+        var labels = new List<int>(batch);
+        void Score()
+        {
+            if (labels.Count == 0) return;
+            var n = labels.Count;
+            var predicted = model.EncodeImage(tensor(pixels.AsSpan(0, n * per).ToArray(), [n, 3, size, size], device: device))
+                .matmul(classEmb.t()).argmax(1).cpu().data<long>().ToArray();
+            for (var k = 0; k < n; k++) correct += predicted[k] == labels[k] ? 1 : 0;
+            total += n;
+            labels.Clear();
+        }
         foreach (var shard in ShardPattern.Expand(eval.Shards, Environment.CurrentDirectory))
         {
             using var stream = File.OpenRead(shard);
-            var pixels = new List<float[]>();
-            var labels = new List<int>();
             foreach (var sample in WebDatasetTar.Read(stream, shard))
             {
                 var bytes = new[] { "jpg", "jpeg", "png", "webp" }.Select(sample.Parts.GetValueOrDefault).FirstOrDefault(b => b is not null);
@@ -160,20 +171,12 @@ internal sealed class DrStudentStage : IStageExecutor
                 catch (InvalidDataException) { unreadable++; continue; }
                 var side = Math.Min(image.Width, image.Height);
                 var centre = new Data.Reinforced.DrAugmentation((image.Height - side) / 2, (image.Width - side) / 2, side, side, []);
-                var chw = new float[per];
-                DrReplay.ToChw(DrReplay.Apply(image, centre, size, DrInterpolation.Bicubic), chw, DrTrainingTask.Mean, DrTrainingTask.Std);
-                pixels.Add(chw);
+                DrReplay.ToChw(DrReplay.Apply(image, centre, size, DrInterpolation.Bicubic), pixels.AsSpan(labels.Count * per, per), DrTrainingTask.Mean, DrTrainingTask.Std);
                 labels.Add(label);
-            }
-            for (var start = 0; start < pixels.Count; start += 256)
-            {
-                var n = Math.Min(256, pixels.Count - start);
-                var flat = pixels.Skip(start).Take(n).SelectMany(p => p).ToArray();
-                var predicted = model.EncodeImage(tensor(flat, [n, 3, size, size], device: device)).matmul(classEmb.t()).argmax(1).cpu().data<long>().ToArray();
-                for (var k = 0; k < n; k++) correct += predicted[k] == labels[start + k] ? 1 : 0;
-                total += n;
+                if (labels.Count == batch) Score();
             }
         }
+        Score();
         if (total == 0) StageSupport.Invalid($"eval.shards {eval.Shards}: no labelled image (KEY.jpg with KEY.cls) could be read ({unreadable} unreadable)");
         log.WriteLine($"zero-shot on {total} eval images, {classes.Length} classes: top-1 {(double)correct / total:0.###}" + (unreadable > 0 ? $" ({unreadable} unreadable left out)" : ""));
         return (double)correct / total;

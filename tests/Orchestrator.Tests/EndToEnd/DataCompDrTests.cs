@@ -111,7 +111,7 @@ public sealed class DataCompDrTests
         var result = Ablate.Run(dir.Path, "run", spec, "--threads", "1");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("no 'paug.json'", result.All);
+        Assert.Contains("none of its first 8 samples has 'paug.json'", result.All);
     }
 
     private const string Reinforced = """

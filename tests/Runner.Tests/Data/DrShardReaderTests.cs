@@ -90,6 +90,19 @@ public sealed class DrShardReaderTests : IDisposable
     }
 
     [Fact]
+    public void ADamagedFirstSample_IsSkipped_NotTheShard()
+    {
+        var samples = ReadRaw(Path.Combine(Mini, "dr", "00000000.tar"));
+        samples[0] = samples[0] with { Parts = samples[0].Parts.Where(p => p.Key != "paug.json" && p.Key != "npz").ToDictionary() };
+        WriteTar("first.tar", samples);
+
+        var reader = new DrShardReader(new DrSource([Path.Combine(_tmp, "first.tar")], [Path.Combine(Mini, "images", "00000000.tar")], [32, 24], "^syn_text.*$"));
+
+        Assert.Equal(159, reader.Samples(0).Count());
+        Assert.Equal(1, reader.SkippedTotal);
+    }
+
+    [Fact]
     public void ATruncatedShard_YieldsWhatCameBeforeTheCut_AndCountsTheShard()
     {
         var bytes = File.ReadAllBytes(Path.Combine(Mini, "dr", "00000000.tar"));
@@ -108,8 +121,8 @@ public sealed class DrShardReaderTests : IDisposable
     {
         var imagesAsShards = new DrShardReader(Source("images/00000000.tar", null));
         var layout = Assert.Throws<DrLayoutException>(() => imagesAsShards.Samples(0).First());
-        Assert.Contains("no 'paug.json'", layout.Message);
-        Assert.Contains("it has: jpg, json, txt", layout.Message);
+        Assert.Contains("none of its first 8 samples has 'paug.json'", layout.Message);
+        Assert.Contains("they have: jpg, json, txt", layout.Message);
 
         var wrongWidth = new DrShardReader(Source("dr/00000000.tar", "images/00000000.tar", 32, 32));
         Assert.Contains("add up to 64", Assert.Throws<DrLayoutException>(() => wrongWidth.Samples(0).First()).Message);

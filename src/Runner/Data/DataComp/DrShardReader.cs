@@ -23,8 +23,9 @@ internal sealed class DrLayoutException(string message) : Exception(message);
 /// <summary>
 /// Streams <see cref="DrSample"/>s from DataCompDR-format shards, never holding more than one sample of each shard (and
 /// the image samples read ahead of their reinforced sample, should the two shards disagree on order). A sample with a
-/// missing or corrupt part is skipped and counted by reason (<see cref="Skipped"/>); a shard whose first sample lacks
-/// a part every reinforced sample has, or whose embeddings are not as wide as the declared teachers, is refused.
+/// missing or corrupt part is skipped and counted by reason (<see cref="Skipped"/>); a shard none of whose first
+/// <see cref="LayoutSamples"/> samples has a part every reinforced sample has, or whose embeddings are not as wide as the
+/// declared teachers, is refused.
 /// </summary>
 internal sealed class DrShardReader(DrSource source)
 {
@@ -55,7 +56,8 @@ internal sealed class DrShardReader(DrSource source)
                 images = WebDatasetTar.Read(imageStream, list[shard]).GetEnumerator();
             }
             var pending = new Dictionary<string, WdsSample>(StringComparer.Ordinal);
-            var first = true;
+            var layout = new List<WdsSample>(LayoutSamples);
+            var index = 0;
             using var e = WebDatasetTar.Read(dr, path).GetEnumerator();
             while (true)
             {
@@ -70,8 +72,8 @@ internal sealed class DrShardReader(DrSource source)
                     Skip($"shard unreadable ({ex.InnerException?.GetType().Name})");
                     break;
                 }
-                if (first) CheckLayout(raw, path);
-                first = false;
+                if (index < LayoutSamples) layout.Add(raw);
+                if (++index == LayoutSamples) CheckLayout(layout, path);
                 var sample = Parse(raw, images, pending, path);
                 if (sample is not null)
                 {
@@ -79,6 +81,7 @@ internal sealed class DrShardReader(DrSource source)
                     yield return sample;
                 }
             }
+            if (index is > 0 and < LayoutSamples) CheckLayout(layout, path);
         }
         finally
         {
@@ -101,25 +104,37 @@ internal sealed class DrShardReader(DrSource source)
 
     private static readonly string[] Required = ["json", "paug.json", "syn.json"];
 
-    private void CheckLayout(WdsSample raw, string path)
+    /// <summary>How many samples at the start of a shard decide its layout: one damaged first sample is skipped, not the shard.</summary>
+    public const int LayoutSamples = 8;
+
+    /// <summary>
+    /// Refuses a shard when none of its first samples has a part every reinforced sample has, or when its embeddings are
+    /// not as wide as the declared teachers: not DataCompDR at all, or not the data the spec describes.
+    /// </summary>
+    private void CheckLayout(IReadOnlyList<WdsSample> first, string path)
     {
-        var has = string.Join(", ", raw.Parts.Keys.Order(StringComparer.Ordinal));
+        var has = string.Join(", ", first.SelectMany(s => s.Parts.Keys).Distinct().Order(StringComparer.Ordinal));
+        string None(string what) => first.Count == 1 ? $"its only sample '{first[0].Key}' has no {what}" : $"none of its first {first.Count} samples has {what}";
+        bool Any(string key) => first.Any(s => s.Parts.ContainsKey(key));
         foreach (var key in Required)
-            if (!raw.Parts.ContainsKey(key))
-                throw new DrLayoutException($"shard {path}: its first sample '{raw.Key}' has no '{key}' (it has: {has}); a DataCompDR shard carries " +
+            if (!Any(key))
+                throw new DrLayoutException($"shard {path}: {None($"'{key}'")} (they have: {has}); a DataCompDR shard carries " +
                                             "url.txt, json, syn.json, paug.json and npz or pth.gz per sample — is this a base image shard given as the reinforced shards?");
-        if (!raw.Parts.ContainsKey("npz") && !raw.Parts.ContainsKey("pth.gz"))
-            throw new DrLayoutException($"shard {path}: its first sample '{raw.Key}' has neither 'npz' nor 'pth.gz' embeddings (it has: {has})");
-        if (source.Images is null && !ImageExtensions.Any(raw.Parts.ContainsKey))
-            throw new DrLayoutException($"shard {path}: its first sample '{raw.Key}' has no image (it has: {has}); name the base dataset's shards with 'images:' to join them by uid");
-        if (raw.Parts.TryGetValue("npz", out var npz))
+        if (!Any("npz") && !Any("pth.gz"))
+            throw new DrLayoutException($"shard {path}: {None("'npz' or 'pth.gz' embeddings")} (they have: {has})");
+        if (source.Images is null && !first.Any(s => ImageExtensions.Any(s.Parts.ContainsKey)))
+            throw new DrLayoutException($"shard {path}: {None("image")} (they have: {has}); name the base dataset's shards with 'images:' to join them by uid");
+        foreach (var s in first)
         {
-            NpyArray? emb = null;
+            if (!s.Parts.TryGetValue("npz", out var npz)) continue;
+            NpyArray? emb;
             try { emb = Npz.Read(npz).GetValueOrDefault("image_emb"); }
-            catch (InvalidDataException) { }
-            if (emb is not null && emb.RowLength != source.EmbeddingWidth)
+            catch (InvalidDataException) { continue; }
+            if (emb is null) continue;
+            if (emb.RowLength != source.EmbeddingWidth)
                 throw new DrLayoutException($"shard {path}: image_emb rows are {emb.RowLength} wide but teacher_dimensions [{string.Join(", ", source.TeacherDimensions)}] add up to {source.EmbeddingWidth}; " +
                                             "declare each teacher's width as the shards were made (DataCompDR-12M: [768, 768])");
+            break;
         }
     }
 
