@@ -58,6 +58,8 @@ public sealed record DrStudentOptions(
                 t.RejectUnknown();
             }
         else r.Error("teachers", "required: the teachers in the order their embeddings are concatenated, e.g. [{name: openai, dim: 768, scale: 50}, {name: datacomp, dim: 768, scale: 50}]");
+        if (r.Raw("teachers") is JsonArray { Count: 0 })
+            r.Error("teachers", "list at least one teacher: their widths say how to read the stored embeddings, even for the no-KD baseline (lambda: 0)");
         var lambda = r.Double("lambda", 1, 0, 1);
         double? mix = r.Has("mix_synthetic") ? r.Double("mix_synthetic", 0, 0, 1) : null;
         var sampling = r.String("sampling", "random", ["random", "sequential"]);

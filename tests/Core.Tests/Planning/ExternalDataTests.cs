@@ -59,4 +59,18 @@ public sealed class ExternalDataTests : IDisposable
 
         Assert.Equal(Path.Combine(_dir, "data", "0.tar"), ExternalData.Unseen(stage.Config[ExternalData.FingerprintKey]!.GetValue<string>()));
     }
+
+    [Fact]
+    public void ADrStudentWithoutTeachers_IsAPlanProblemAtItsPlace()
+    {
+        var file = Path.Combine(_dir, "dr.yaml");
+        File.WriteAllText(file, Spec.Replace("teachers: [{name: a, dim: 8, scale: 20}]", "teachers: []"));
+
+        var result = PlanLoader.Load(file);
+
+        Assert.False(result.Ok);
+        var problem = Assert.Single(result.Problems);
+        Assert.Contains("pipeline.student.options.teachers: list at least one teacher", problem.ToString());
+        Assert.Equal(8, problem.Line);
+    }
 }
