@@ -20,7 +20,10 @@ namespace Ablations.Runner.Stages;
 /// </summary>
 internal sealed class DrStudentStage : IStageExecutor
 {
-    /// <summary>Token rows of the text tower: CLIP uses 77; 32 holds DataComp's median caption with room to spare at a fraction of the cost.</summary>
+    /// <summary>
+    /// Token rows of the text tower. CLIP uses 77; 32 keeps a small student's text tower cheap, and a longer caption is
+    /// cut before its end token, as CLIP cuts at 77 (a choice, not measured against 77 here).
+    /// </summary>
     public const int Context = 32;
 
     public StageType Type => StageTypes.DrStudent;
