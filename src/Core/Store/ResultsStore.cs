@@ -342,7 +342,7 @@ public sealed partial class ResultsStore
         using var tx = db.Database.BeginTransaction();
         var now = DateTime.UtcNow;
         // Each query here is a round trip inside the write transaction (on PostgreSQL ~1 ms and EF Core's own work each,
-        // issue 11): the claim check also reads the type, and root stages skip the input queries.
+        // issue 11): the claim check also reads the type, and a root stage skips the query of its inputs' artifacts.
         var mine = db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running);
         var kind = mine.Select(s => s.Type).FirstOrDefault();
         if (kind is null)
