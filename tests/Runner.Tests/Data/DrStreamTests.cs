@@ -76,7 +76,7 @@ public sealed class DrStreamTests
     {
         using var model = TorchRuntime.Build(1, () => new ClipModel(new ModelSpec(arch, 224, 100, 8, 99)));
         using var _ = no_grad();
-        using var images = rand(2, 3, 224, 224);
+        using var images = TorchRuntime.Build(2, () => rand(2, 3, 224, 224)); // torch's generator only under its lock: test classes run in parallel
 
         var emb = model.EncodeImage(images);
 
