@@ -1,3 +1,5 @@
+using Ablations.Runner.Data;
+using Ablations.Runner.Data.Augmentation;
 using Ablations.Runner.Data.Reinforced;
 
 namespace Ablations.Bench;
@@ -18,19 +20,9 @@ internal static class DataCompDrDraws
 
     private static readonly bool[] Signed = [false, true, true, true, true, true, true, true, true, true, false, false, false, false];
 
-    public static DrAugmentation Draw(Random rng, int width, int height)
+    public static DrAugmentation Draw(Rng rng, int width, int height)
     {
-        var (top, left, h, w) = (0, 0, height, width);
-        for (var attempt = 0; attempt < 10; attempt++)
-        {
-            var area = width * height * (0.08 + 0.92 * rng.NextDouble());
-            var ratio = Math.Exp(Math.Log(3.0 / 4) + (Math.Log(4.0 / 3) - Math.Log(3.0 / 4)) * rng.NextDouble());
-            var cw = (int)Math.Round(Math.Sqrt(area * ratio));
-            var ch = (int)Math.Round(Math.Sqrt(area / ratio));
-            if (cw <= 0 || cw > width || ch <= 0 || ch > height) continue;
-            (top, left, h, w) = (rng.Next(height - ch + 1), rng.Next(width - cw + 1), ch, cw);
-            break;
-        }
+        var (top, left, h, w) = TorchvisionDraw.CropBox(rng, width, height, 0.08);
         var ops = new List<DrOp>();
         for (var k = 0; k < 2; k++)
         {

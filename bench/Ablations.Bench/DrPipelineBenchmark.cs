@@ -45,7 +45,7 @@ internal static class DrPipelineBenchmark
             for (var p = 0; p < shifted.Length; p++) shifted[p] = (byte)(decoded.Pixels[p] + 37 * s);
             jpegs.Add(ImageDecoder.EncodeJpeg(new RgbImage(decoded.Width, decoded.Height, shifted), 90));
         }
-        var rng = new Random(12);
+        var rng = Ablations.Runner.Data.Rng.For(12);
         var drawn = Enumerable.Range(0, samples).Select(_ => (Image: rng.Next(jpegs.Count), Aug: DataCompDrDraws.Draw(rng, decoded.Width, decoded.Height))).ToList();
         var cases = Path.Combine(Path.GetTempPath(), $"dr-pipeline-{Environment.ProcessId}.json");
         File.WriteAllText(cases, JsonSerializer.Serialize(new

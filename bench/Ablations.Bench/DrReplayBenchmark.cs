@@ -29,9 +29,9 @@ internal static class DrReplayBenchmark
             }
         }
 
-        var rng = new Random(5);
         var source = new RgbImage(500, 375, new byte[500 * 375 * 3]);
-        rng.NextBytes(source.Pixels);
+        new Random(5).NextBytes(source.Pixels);
+        var rng = Ablations.Runner.Data.Rng.For(5);
         var drawn = Enumerable.Range(0, samples).Select(_ => DataCompDrDraws.Draw(rng, source.Width, source.Height)).ToArray();
         var plain = drawn.Select(a => a with { Ops = [] }).ToArray();
 

@@ -27,7 +27,7 @@ public static class ExternalData
         fingerprint is not null && fingerprint.StartsWith(UnseenPrefix, StringComparison.Ordinal) ? fingerprint[UnseenPrefix.Length..] : null;
 
     /// <summary>A path the config names that is not a valid pattern; the planner reports it at the option's place.</summary>
-    public sealed class MissingException(string key, string message) : Exception(message)
+    public sealed class PatternException(string key, string message) : Exception(message)
     {
         public string Key { get; } = key;
     }
@@ -58,7 +58,7 @@ public static class ExternalData
             if (parent?[leaf] is not JsonValue v || !v.TryGetValue<string>(out var text) || text.Length == 0) continue;
             IReadOnlyList<string> files;
             try { files = ShardPattern.Expand(text, Environment.CurrentDirectory); }
-            catch (FormatException e) { throw new MissingException(key, $"{key}: {e.Message}"); }
+            catch (FormatException e) { throw new PatternException(key, $"{key}: {e.Message}"); }
             foreach (var file in files)
             {
                 var info = new FileInfo(file);

@@ -94,7 +94,7 @@ internal sealed class DrStudentStage : IStageExecutor
         {
             now = ExternalData.Fingerprint(ctx.Config, DrStudentOptions.DataKeys);
         }
-        catch (ExternalData.MissingException e)
+        catch (ExternalData.PatternException e)
         {
             throw new StageFailedException(FailureKind.InvalidConfig, $"{e.Message} (on this runner)");
         }
@@ -162,7 +162,7 @@ internal sealed class DrStudentStage : IStageExecutor
             using var stream = File.OpenRead(shard);
             foreach (var sample in WebDatasetTar.Read(stream, shard))
             {
-                var bytes = new[] { "jpg", "jpeg", "png", "webp" }.Select(sample.Parts.GetValueOrDefault).FirstOrDefault(b => b is not null);
+                var bytes = sample.Image;
                 if (bytes is null || !sample.Parts.TryGetValue("cls", out var cls) || !int.TryParse(System.Text.Encoding.ASCII.GetString(cls).Trim(), out var label)
                     || label < 0 || label >= classes.Length)
                 {

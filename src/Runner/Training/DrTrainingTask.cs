@@ -29,6 +29,8 @@ internal sealed class DrTrainingTask : ITrainingTask
     private readonly Device _device;
     private readonly DrInterpolation _interpolation;
     private readonly long _stepsPerEpoch;
+    private readonly int _width;            // ΣD_k: a row of the stored embeddings
+    [ThreadStatic] private static RgbImage? _replayed; // each loader thread replays into one kept image (a 224 one is 150 kB)
     private readonly Prefetcher<Batch> _prefetch;
     private IEnumerator<DrSample>? _cursor;
     private long _cursorStep = -1;
@@ -43,6 +45,7 @@ internal sealed class DrTrainingTask : ITrainingTask
         _interpolation = o.Interpolation == "bilinear" ? DrInterpolation.Bilinear : DrInterpolation.Bicubic;
         BatchSize = (int)Math.Min(o.Schedule.BatchSize, stream.SamplesPerEpoch);
         _stepsPerEpoch = Math.Max(1, stream.SamplesPerEpoch / BatchSize);
+        _width = o.Teachers.Sum(t => t.Dim);
         _prefetch = new Prefetcher<Batch>(Prepare);
     }
 
@@ -58,15 +61,14 @@ internal sealed class DrTrainingTask : ITrainingTask
         var images = tensor(h.Pixels, [b, 3, s, s], device: _device);
         var scale = _model.Scale();
         var imageEmb = _model.EncodeImage(images);
-        var width = _o.Teachers.Sum(t => t.Dim);
-        var teacherImage = tensor(h.TeacherImage, [b, width], device: _device);
-        var gtTeacherText = tensor(h.TeacherGt, [b, width], device: _device);
+        var teacherImage = tensor(h.TeacherImage, [b, _width], device: _device);
+        var gtTeacherText = tensor(h.TeacherGt, [b, _width], device: _device);
         var parts = Compute(imageEmb, tensor(h.GtTokens, [b, _model.Spec.ContextLength], device: _device), scale, teacherImage, gtTeacherText);
         var (total, clip, kd) = (parts.Total, parts.Clip, parts.Kd);
         if (h.SynTokens is not null)
         {
             var syn = Compute(imageEmb, tensor(h.SynTokens, [b, _model.Spec.ContextLength], device: _device), scale, teacherImage,
-                tensor(h.TeacherSyn!, [b, width], device: _device));
+                tensor(h.TeacherSyn!, [b, _width], device: _device));
             total = total.Plus(syn.Total);
             clip = clip.Plus(syn.Clip);
             kd = kd.Plus(syn.Kd);
@@ -104,7 +106,7 @@ internal sealed class DrTrainingTask : ITrainingTask
         _cursorStep = (step + 1) % _stepsPerEpoch == 0 ? -1 : step + 1; // a new epoch opens a new stream
         if (_cursorStep < 0) { _cursor.Dispose(); _cursor = null; }
 
-        var width = _o.Teachers.Sum(t => t.Dim);
+        var width = _width;
         var size = _o.ImageSize;
         var per = 3 * size * size;
         var pixels = new float[BatchSize * per];
@@ -121,14 +123,15 @@ internal sealed class DrTrainingTask : ITrainingTask
             var rng = Rng.For(_o.Seed, 0xd5a57e9, step, k);
             var augs = sample.Augmentations.Count;
             var a = _o.SequentialSampling ? (int)(epoch % augs) : rng.Next(augs);
-            var keys = sample.Syn.Keys.Order(StringComparer.Ordinal).ToList();
-            var key = keys[rng.Next(keys.Count)];
+            var key = sample.SynKeys[rng.Next(sample.SynKeys.Count)];
             var captions = sample.Syn[key];
             var c = _o.SequentialSampling ? (int)(epoch % captions.Length) : rng.Next(captions.Length);
             try
             {
                 var image = ImageDecoder.Decode(sample.Image);
-                DrReplay.ToChw(DrReplay.Apply(image, sample.Augmentations[a], size, _interpolation), pixels.AsSpan(k * per, per), Mean, Std);
+                if (_replayed is null || _replayed.Width != size) _replayed = RgbImage.Blank(size, size);
+                DrReplay.ApplyInto(image, sample.Augmentations[a], _replayed, _interpolation);
+                DrReplay.ToChw(_replayed, pixels.AsSpan(k * per, per), Mean, Std);
             }
             catch (InvalidDataException)
             {

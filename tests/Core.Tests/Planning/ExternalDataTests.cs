@@ -73,4 +73,19 @@ public sealed class ExternalDataTests : IDisposable
         Assert.Contains("pipeline.student.options.teachers: list at least one teacher", problem.ToString());
         Assert.Equal(8, problem.Line);
     }
+
+    [Fact]
+    public void ABrokenShardPattern_IsAPlanProblemAtTheOption()
+    {
+        var file = Path.Combine(_dir, "dr.yaml");
+        File.WriteAllText(file, Spec.Replace("data/{0..1}.tar", "data/{0..1.tar"));
+
+        var result = PlanLoader.Load(file);
+
+        Assert.False(result.Ok);
+        var problem = Assert.Single(result.Problems);
+        Assert.Contains("shards: 'data/{0..1.tar'", problem.ToString().Replace(_dir + "/", ""));
+        Assert.Contains("never closed", problem.ToString());
+        Assert.Equal(7, problem.Line);
+    }
 }

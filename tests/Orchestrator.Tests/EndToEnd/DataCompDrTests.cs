@@ -203,6 +203,19 @@ public sealed class DataCompDrTests
         var trained = Assert.Single(ResultsReader.Load(dir.Store(), "back").Runs);
         Assert.Equal(96, trained.Metrics["samples_per_epoch"]);
         Assert.Equal(0, trained.Metrics["skipped"]);
+
+        // A damaged artifact is refused, never exported: one teacher's embeddings with a byte flipped.
+        string embed;
+        using (var db = dir.Store().NewContext())
+            embed = db.Stages.AsNoTracking().First(s => s.Type == "embed").Hash;
+        var parquet = Path.Combine(dir.Path, ".ablations", "artifacts", embed[..2], embed, "embeddings.parquet");
+        var bytes = File.ReadAllBytes(parquet);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(parquet, bytes);
+        var damaged = Ablate.Run(dir.Path, "export-dr", "tiny-rt", "--out", "dr-out-2");
+        Assert.Equal(2, damaged.ExitCode);
+        Assert.Contains("is damaged", damaged.All);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "dr-out-2", "dr")));
     }
 
     [Fact]

@@ -90,6 +90,20 @@ public sealed class DrShardReaderTests : IDisposable
     }
 
     [Fact]
+    public void ACorruptBf16Pth_IsSkippedAndCounted()
+    {
+        var samples = ReadRaw(Path.Combine(Mini, "dr", "00000001.tar"));
+        Mutate(samples[4], "pth.gz", b => b[..(b.Length / 2)]);      // a cut gzip
+        Mutate(samples[6], "pth.gz", _ => Gzip("a gzip that holds no torch file"u8.ToArray()));
+        WriteTar("pth.tar", samples);
+
+        var reader = new DrShardReader(new DrSource([Path.Combine(_tmp, "pth.tar")], [Path.Combine(Mini, "images", "00000001.tar")], [32, 24], "^syn_text.*$"));
+
+        Assert.Equal(158, reader.Samples(0).Count());
+        Assert.Equal(2, reader.Skipped["corrupt pth.gz"]);
+    }
+
+    [Fact]
     public void ADamagedFirstSample_IsSkipped_NotTheShard()
     {
         var samples = ReadRaw(Path.Combine(Mini, "dr", "00000000.tar"));
@@ -151,6 +165,13 @@ public sealed class DrShardReaderTests : IDisposable
 
         Assert.Equal(3, read.Count);
         Assert.Equal(expected, read[0].SynRow("syn_text", 2).ToArray());
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var ms = new MemoryStream();
+        using (var g = new System.IO.Compression.GZipStream(ms, System.IO.Compression.CompressionLevel.Fastest)) g.Write(data);
+        return ms.ToArray();
     }
 
     private static List<WdsSample> ReadRaw(string path)

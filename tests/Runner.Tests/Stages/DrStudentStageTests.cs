@@ -49,4 +49,19 @@ public sealed class DrStudentStageTests
 
         Assert.Contains("the planner could not see", e.Message);
     }
+
+    [Fact]
+    public void AShardDeletedAfterPlanning_FailsTheStage_SayingThisRunnerCannotSeeIt()
+    {
+        using var h = new StageHarness();
+        File.Copy(Path.Combine(Mini, "dr", "00000000.tar"), Path.Combine(h.Root, "dr.tar"));
+        File.Copy(Path.Combine(Mini, "images", "00000000.tar"), Path.Combine(h.Root, "img.tar"));
+        var config = Planned(h.Root);
+        File.Delete(Path.Combine(h.Root, "img.tar")); // a share not mounted on this node, or data removed
+
+        var e = Assert.Throws<StageFailedException>(() => h.Run(new DrStudentStage(), "s", config));
+
+        Assert.Equal(FailureKind.InvalidConfig, e.Kind);
+        Assert.Contains("img.tar is not visible on this runner", e.Message);
+    }
 }

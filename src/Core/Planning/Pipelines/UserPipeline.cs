@@ -52,7 +52,7 @@ internal sealed class UserPipeline : IPipeline
             ExternalData.Resolve(config, stage.Type.DataKeys, Path.GetDirectoryName(Path.GetFullPath(spec.SourcePath)) ?? ".");
             return config;
         }
-        catch (ExternalData.MissingException e)
+        catch (ExternalData.PatternException e)
         {
             throw new PlanningException([spec.ProblemAt($"{where}.{e.Key}", e.Message, runParams)]);
         }

@@ -42,25 +42,14 @@ internal static class AugmentSampler
     }
 
     /// <summary>
-    /// As Apple's reinforcement draws them with torchvision (RandomResizedCrop.get_params: up to 10 tries of an area in
-    /// [crop_scale_min, 1] and a log-uniform aspect in [3/4, 4/3], else the centre crop; RandAugment: an op uniformly from
+    /// As Apple's reinforcement draws them with torchvision (the crop box as <see cref="TorchvisionDraw.CropBox"/> draws
+    /// it, with area in [crop_scale_min, 1]; RandAugment: an op uniformly from
     /// the 14, its magnitude at bin round(30 × magnitude) of 31, negated with probability 1/2 for the signed ops), from
     /// our generator: the parameters are stored, so the draw need not match torch's generator, only its distribution.
     /// </summary>
     private static DrAugmentation TorchvisionStyle(AugmentOptions o, int size, Rng rng)
     {
-        var (top, left, h, w) = (0, 0, size, size);
-        var found = false;
-        for (var attempt = 0; attempt < 10 && !found; attempt++)
-        {
-            var area = size * size * rng.Uniform(o.CropScaleMin, 1);
-            var aspect = Math.Exp(rng.Uniform(Math.Log(3.0 / 4), Math.Log(4.0 / 3)));
-            var cw = (int)Math.Round(Math.Sqrt(area * aspect));
-            var ch = (int)Math.Round(Math.Sqrt(area / aspect));
-            if (cw <= 0 || ch <= 0 || cw > size || ch > size) continue;
-            (top, left, h, w) = (rng.Next(size - ch + 1), rng.Next(size - cw + 1), ch, cw);
-            found = true;
-        }
+        var (top, left, h, w) = TorchvisionDraw.CropBox(rng, size, size, o.CropScaleMin);
         var bin = (int)Math.Round(30 * o.Magnitude);
         var ops = new List<DrOp>();
         for (var k = 0; k < o.Ops; k++)

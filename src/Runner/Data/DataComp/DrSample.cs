@@ -8,12 +8,14 @@ namespace Ablations.Runner.Data.DataComp;
 /// and the teachers' embeddings: <see cref="ImageEmb"/> [augmentations, ΣD_k]; <see cref="TextEmb"/> [rows, ΣD_k] with
 /// row 0 the GT caption (and, in DataCompDR-12M's layout, the synthetic captions of its one key after it);
 /// <see cref="SynEmb"/> per key the <c>KEY_emb</c> arrays of DFNDR's layout (one row per caption of that key).
+/// <see cref="SynKeys"/> are <see cref="Syn"/>'s keys in ordinal order: the order a step picks a captioner from.
 /// </summary>
 internal sealed record DrSample(
     string Uid,
     byte[] Image,
     string Caption,
     IReadOnlyDictionary<string, string[]> Syn,
+    IReadOnlyList<string> SynKeys,
     IReadOnlyList<DrAugmentation> Augmentations,
     NpyArray ImageEmb,
     NpyArray TextEmb,

@@ -32,13 +32,10 @@ internal sealed class DrShardReader(DrSource source)
     /// <summary>Image samples held while looking for a uid before the image shard is given up as misaligned.</summary>
     public const int MaxReadAhead = 4096;
 
-    private static readonly string[] ImageExtensions = ["jpg", "jpeg", "png", "webp"];
     private readonly Regex _synKey = new(source.SynKeyRegex, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>Skipped samples by reason ("no image", "sha256 mismatch", "corrupt npz", …).</summary>
     public Dictionary<string, long> Skipped { get; } = new(StringComparer.Ordinal);
-
-    public long Read { get; private set; }
 
     public long SkippedTotal => Skipped.Values.Sum();
 
@@ -75,11 +72,7 @@ internal sealed class DrShardReader(DrSource source)
                 if (index < LayoutSamples) layout.Add(raw);
                 if (++index == LayoutSamples) CheckLayout(layout, path);
                 var sample = Parse(raw, images, pending, path);
-                if (sample is not null)
-                {
-                    Read++;
-                    yield return sample;
-                }
+                if (sample is not null) yield return sample;
             }
             if (index is > 0 and < LayoutSamples) CheckLayout(layout, path);
         }
@@ -122,7 +115,7 @@ internal sealed class DrShardReader(DrSource source)
                                             "url.txt, json, syn.json, paug.json and npz or pth.gz per sample — is this a base image shard given as the reinforced shards?");
         if (!Any("npz") && !Any("pth.gz"))
             throw new DrLayoutException($"shard {path}: {None("'npz' or 'pth.gz' embeddings")} (they have: {has})");
-        if (source.Images is null && !first.Any(s => ImageExtensions.Any(s.Parts.ContainsKey)))
+        if (source.Images is null && first.All(s => s.Image is null))
             throw new DrLayoutException($"shard {path}: {None("image")} (they have: {has}); name the base dataset's shards with 'images:' to join them by uid");
         foreach (var s in first)
         {
@@ -157,14 +150,14 @@ internal sealed class DrShardReader(DrSource source)
         string? caption;
         if (images is null)
         {
-            image = ImageExtensions.Select(x => raw.Parts.GetValueOrDefault(x)).FirstOrDefault(b => b is not null);
+            image = raw.Image;
             caption = raw.Parts.TryGetValue("txt", out var t) ? Encoding.UTF8.GetString(t) : null;
         }
         else
         {
             var match = FindImage(uid, images, pending);
             if (match is null) return Skip("no image with its uid");
-            image = ImageExtensions.Select(x => match.Parts.GetValueOrDefault(x)).FirstOrDefault(b => b is not null);
+            image = match.Image;
             caption = match.Parts.TryGetValue("txt", out var t) ? Encoding.UTF8.GetString(t) : null;
         }
         if (image is null) return Skip("no image");
@@ -217,7 +210,7 @@ internal sealed class DrShardReader(DrSource source)
             else if (syn.Count > 1 || textEmb.Rows < 1 + captions.Length)
                 return Skip("no embeddings for a selected synthetic key");
         }
-        return new DrSample(uid, image, caption, syn, augs, imageEmb, textEmb, synEmb);
+        return new DrSample(uid, image, caption, syn, syn.Keys.Order(StringComparer.Ordinal).ToArray(), augs, imageEmb, textEmb, synEmb);
     }
 
     private static WdsSample? FindImage(string uid, IEnumerator<WdsSample> images, Dictionary<string, WdsSample> pending)

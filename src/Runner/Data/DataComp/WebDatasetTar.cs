@@ -4,7 +4,14 @@ using System.Text.RegularExpressions;
 namespace Ablations.Runner.Data.DataComp;
 
 /// <summary>One WebDataset sample: the files of a tar that share a key, by extension (<c>jpg</c>, <c>syn.json</c>, <c>npz</c>).</summary>
-internal sealed record WdsSample(string Key, IReadOnlyDictionary<string, byte[]> Parts);
+internal sealed record WdsSample(string Key, IReadOnlyDictionary<string, byte[]> Parts)
+{
+    /// <summary>The parts webdataset takes for the image (open_clip's rename <c>image="jpg;png;jpeg;webp"</c>), in its order.</summary>
+    public static readonly string[] ImageParts = ["jpg", "png", "jpeg", "webp"];
+
+    /// <summary>The encoded image, or null when the sample has none (a webp is found here and then refused by the decoder).</summary>
+    public byte[]? Image => ImageParts.Select(Parts.GetValueOrDefault).FirstOrDefault(b => b is not null);
+}
 
 /// <summary>Why a shard stopped before its end (truncated download, not a tar at all).</summary>
 internal sealed class ShardReadException(string message, Exception inner) : Exception(message, inner);
