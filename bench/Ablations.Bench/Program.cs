@@ -13,6 +13,7 @@ internal static class Program
         ["dr-replay"] = DrReplayBenchmark.Run,
         ["report"] = ReportBenchmark.Run,
         ["runner"] = RunnerBenchmarks.Run,
+        ["spawn"] = SpawnBenchmark.Run,
         ["spine"] = SpineBenchmarks.Run,
         ["torch-peer"] = TorchPeerBenchmark.Run,
     };

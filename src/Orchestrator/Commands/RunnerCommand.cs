@@ -88,6 +88,8 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
             Cli.Error(unusable);
             return Cli.BadInput;
         }
+        // Programs of command stages then start directly in this session, out of any terminal's reach (ProcessGroup).
+        Runner.Stages.ProcessGroup.LeadOwnSession();
         using var stop = new ManualResetEventSlim();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Set(); };
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });

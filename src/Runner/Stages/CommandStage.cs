@@ -78,7 +78,7 @@ internal sealed class CommandStage : IStageExecutor
         {
             throw new StageFailedException(FailureKind.InvalidConfig, $"command: cannot start '{argv[0]}': {e.Message}; check the program name and PATH");
         }
-        using var watchdogPipe = process.StandardInput; // never written: it closes when the runner dies (ProcessGroup)
+        process.StandardInput.Close(); // the program reads end-of-file, as from /dev/null
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 

@@ -149,8 +149,15 @@ public sealed class FaultTests
         catch (IOException) { return false; }
     }
 
-    [Fact]
-    public void RunnerKilledMidCommand_TheProgramAndItsChildrenDieWithIt_TheJobAndStagingFolderAreCleanedUp()
+    /// <param name="startedAsAJob">
+    /// The runner is started as a shell with job control starts a command (the leader of its own process group, as when
+    /// typed at a terminal), so it cannot lead a session of its own and starts each program through `setsid`; otherwise
+    /// it leads its own session and starts programs directly (ProcessGroup).
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RunnerKilledMidCommand_TheProgramAndItsChildrenDieWithIt_TheJobAndStagingFolderAreCleanedUp(bool startedAsAJob)
     {
         using var dir = new TempDir();
         dir.Write("train.sh", LongFirstAttempt);
@@ -161,11 +168,14 @@ public sealed class FaultTests
         var expId = store.FindExperiment("orphan")!.Id;
         StageRow Stage() => store.StagesOf(expId).Single();
 
-        var runner = Ablate.Start(dir.Path, "runner", "--stale-after", "3", "--heartbeat", "0.5");
+        string[] runnerArgs = ["runner", "--stale-after", "3", "--heartbeat", "0.5"];
+        var runner = startedAsAJob ? StartAsAJob(dir.Path, runnerArgs) : Ablate.Start(dir.Path, runnerArgs);
         Ablate.WaitUntil(() => File.Exists(pids) && File.ReadAllText(pids).Trim().Split(' ').Length == 2, Patience, "the program and its child");
         var programs = File.ReadAllText(pids).Trim().Split(' ').Select(int.Parse).ToList();
         var firstJob = Stage().JobId!;
-        Ablate.Signal(runner, "KILL"); // the runner alone, as the OOM killer or a crash would: not its process tree
+        var runnerPid = int.Parse(Stage().Worker!.Split(':')[1]); // host:pid:nonce:thread
+        Assert.Equal(startedAsAJob, SessionOf(programs[0]) == programs[0]); // a session of its own only when the runner has none
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", runnerPid.ToString()])!) kill.WaitForExit(); // the runner alone, as the OOM killer or a crash would: not its process tree
         runner.WaitForExit();
 
         Ablate.WaitUntil(() => programs.All(pid => !Alive(pid)), TimeSpan.FromSeconds(30), "the orphaned program and its child to die with their runner");
@@ -185,6 +195,26 @@ public sealed class FaultTests
         Assert.Equal(0, monitor.ProcessingCount());
         Assert.Equal("Deleted", monitor.JobDetails(firstJob).History[0].StateName);
     }
+
+    /// <summary>`ablate ARGS` started by bash with job control (set -m): the leader of a process group of its own.</summary>
+    private static System.Diagnostics.Process StartAsAJob(string cwd, string[] args)
+    {
+        var (exe, prefix) = LocalRunnerProcess.SelfCommand();
+        var psi = new System.Diagnostics.ProcessStartInfo("/bin/bash") // dash turns job control off without a terminal
+        {
+            WorkingDirectory = cwd,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in (string[])["-c", "set -m; \"$@\" & wait $!", "bash", exe, .. prefix, .. args]) psi.ArgumentList.Add(a);
+        psi.Environment["NO_COLOR"] = "1";
+        return System.Diagnostics.Process.Start(psi)!;
+    }
+
+    /// <summary>The session id of a process (field 6 of /proc/PID/stat).</summary>
+    private static int SessionOf(int pid) => int.Parse(File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].Trim().Split(' ')[3]);
 
     /// <summary>
     /// Two stages that wait for the file `go`, one runner with one worker and a hold long enough that the job it fetched
