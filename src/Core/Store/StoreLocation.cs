@@ -72,7 +72,7 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
         try
         {
             connection.Open();
-            if (Provider == StoreProvider.Sqlite) SqliteBusyTimeout.Apply(connection, BusyTimeoutSeconds);
+            if (Provider == StoreProvider.Sqlite) SqlitePragmas.Apply(connection, BusyTimeoutSeconds);
             return connection;
         }
         catch
@@ -91,23 +91,32 @@ public sealed record StoreLocation(StoreProvider Provider, string ConnectionStri
     internal AblationsDbContext NewContext() => Provider == StoreProvider.Sqlite
         ? new AblationsDbContext(new DbContextOptionsBuilder<AblationsDbContext>()
             .UseSqlite(ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
-            .AddInterceptors(SqliteBusyTimeout.Of(BusyTimeoutSeconds)).Options)
+            .AddInterceptors(SqlitePragmas.Of(BusyTimeoutSeconds)).Options)
         : new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>()
             .UseNpgsql(ConnectionString, o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).Options);
 }
 
 /// <summary>
-/// Hands lock waits to SQLite's own busy handler (PRAGMA busy_timeout), which retries within a millisecond or two of the
-/// lock's release. Microsoft.Data.Sqlite sets none and retries a busy statement itself after sleeping 150 ms, so two
+/// What every SQLite connection of the store sets when it opens (a pooled connection may be new to SQLite):
+/// <list type="bullet">
+/// <item>Lock waits go to SQLite's own busy handler (PRAGMA busy_timeout), which retries within a millisecond or two of
+/// the lock's release. Microsoft.Data.Sqlite sets none and retries a busy statement itself after sleeping 150 ms, so two
 /// workers that wrote at the same moment lost 150 ms a time: measured, that sleep was half the runner's worker time on
-/// a grid of short command stages (issue 11). Set on every open: a pooled connection may be new to SQLite.
+/// a grid of short command stages (issue 11).</item>
+/// <item>PRAGMA synchronous = NORMAL, SQLite's recommendation for WAL mode: a commit is written to the WAL but not synced;
+/// the WAL is synced at each checkpoint. A killed process loses nothing (its writes are in the kernel's page cache); a
+/// power loss or kernel crash may roll back the last commits, never corrupt the file. The store is built for that
+/// already: artifacts are checked against their manifests, and a stage whose success was rolled back is Running with
+/// a stale heartbeat and runs again (docs/faults.md). FULL synced the WAL on each of the several commits a stage
+/// makes (claim, metrics, success) on the path between one stage's program and the next.</item>
+/// </list>
 /// </summary>
-internal sealed class SqliteBusyTimeout(int seconds) : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+internal sealed class SqlitePragmas(int seconds) : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
 {
     // One instance per timeout: EF Core keys its internal service provider on the options, interceptors included.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, SqliteBusyTimeout> Instances = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, SqlitePragmas> Instances = new();
 
-    public static SqliteBusyTimeout Of(int seconds) => Instances.GetOrAdd(seconds, s => new SqliteBusyTimeout(s));
+    public static SqlitePragmas Of(int seconds) => Instances.GetOrAdd(seconds, s => new SqlitePragmas(s));
 
     public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
         Apply(connection, seconds);
@@ -121,7 +130,7 @@ internal sealed class SqliteBusyTimeout(int seconds) : Microsoft.EntityFramework
     public static void Apply(System.Data.Common.DbConnection connection, int seconds)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {seconds * 1000L}";
+        command.CommandText = $"PRAGMA busy_timeout = {seconds * 1000L}; PRAGMA synchronous = NORMAL;";
         command.ExecuteNonQuery();
     }
 }
