@@ -18,3 +18,9 @@ public sealed record Completion(Completion.Outcome Result, IReadOnlyList<ReadySt
     public static readonly Completion ClaimLost = new(Outcome.ClaimLost, [], []);
     public static readonly Completion InputsChanged = new(Outcome.InputsChanged, [], []);
 }
+
+/// <summary>
+/// A stage <see cref="ResultsStore.Claim"/> gave to a worker: what running it needs (its type, config and attempt number,
+/// its inputs as role → stage hash) and whether points of an earlier attempt are stored (see <see cref="ResultsStore.DeleteMetrics"/>).
+/// </summary>
+public sealed record ClaimedStage(string Type, string ConfigJson, int Attempts, IReadOnlyDictionary<string, string> Inputs, bool HasMetrics);

@@ -115,16 +115,8 @@ public sealed partial class ResultsStore
         return finished == plan.Stages.Count && counts.Values.Sum() == finished ? new SettledPlan(experimentId, number, cancelRequested, succeeded) : null;
     });
 
-    private static System.Data.Common.DbCommand Query(System.Data.Common.DbConnection connection, string sql, object parameter)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var p = command.CreateParameter();
-        p.ParameterName = "p";
-        p.Value = parameter;
-        command.Parameters.Add(p);
-        return command;
-    }
+    private static System.Data.Common.DbCommand Query(System.Data.Common.DbConnection connection, string sql, object parameter) =>
+        Command(connection, sql, ("p", parameter));
 
     /// <summary>Rows a submit adds before the planner's statistics of the stage tables are refreshed.</summary>
     internal const int StatisticsAfterRows = 500;

@@ -98,7 +98,7 @@ public sealed class StageExecutionHost : IStageJobHandler
             StageEnded?.Invoke(hash, StageOutcome.Failed);
             return;
         }
-        ExecuteClaimed(hash, worker, claim.Type, claim.ConfigJson, claim.Attempts, slot, shutdown);
+        ExecuteClaimed(hash, worker, claim, slot, shutdown);
     }
 
     /// <summary>
@@ -123,8 +123,9 @@ public sealed class StageExecutionHost : IStageJobHandler
         }
     }
 
-    private void ExecuteClaimed(string hash, string worker, string type, string configJson, int attempt, DeviceSlots.Lease slot, CancellationToken shutdown)
+    private void ExecuteClaimed(string hash, string worker, ClaimedStage claim, DeviceSlots.Lease slot, CancellationToken shutdown)
     {
+        var (type, attempt) = (claim.Type, claim.Attempts);
         var device = slot.Device;
         // Folders of earlier attempts of this stage (a runner killed mid-stage) are nobody's now: this worker holds the claim.
         foreach (var leftover in Directory.EnumerateDirectories(_workspace.StagingDir, $"{hash}-*")) TryDelete(leftover);
@@ -133,7 +134,7 @@ public sealed class StageExecutionHost : IStageJobHandler
         Directory.CreateDirectory(staging);
         // No checkpoint in the scratch folder means this attempt starts over: points of an earlier attempt would
         // mix with its own. With one, the stage resumes and keeps the points logged before the checkpoint.
-        if (!Directory.Exists(scratch) || !Directory.EnumerateFileSystemEntries(scratch).Any()) _store.DeleteMetrics(hash);
+        if (claim.HasMetrics && (!Directory.Exists(scratch) || !Directory.EnumerateFileSystemEntries(scratch).Any())) _store.DeleteMetrics(hash);
         Directory.CreateDirectory(scratch);
         Directory.CreateDirectory(_workspace.LogsDir);
         using var log = new TolerantLog(Path.Combine(_workspace.LogsDir, hash + ".log"));
@@ -168,13 +169,13 @@ public sealed class StageExecutionHost : IStageJobHandler
             if (!_executors.TryGetValue(type, out var executor))
                 throw new StageFailedException(FailureKind.InvalidConfig,
                     $"unknown stage type '{type}'; this runner knows {string.Join(", ", _executors.Keys.Order())}");
-            var (inputs, consumed) = ResolveInputs(hash, worker);
+            var (inputs, consumed) = ResolveInputs(hash, worker, claim.Inputs);
             if (executor.UsesTorch) TorchRuntime.EnsureInitialised();
             executor.Execute(new StageContext
             {
                 StageHash = hash,
                 StageType = type,
-                Config = JsonNode.Parse(configJson)!.AsObject(),
+                Config = JsonNode.Parse(claim.ConfigJson)!.AsObject(),
                 Inputs = inputs,
                 OutputDir = staging,
                 ScratchDir = scratch,
@@ -255,11 +256,11 @@ public sealed class StageExecutionHost : IStageJobHandler
     /// root at all: then nothing is invalidated and the attempt fails as transient, so another node (or a remounted
     /// share) can take it.
     /// </summary>
-    private (IReadOnlyDictionary<string, string> Dirs, IReadOnlyDictionary<string, string> Roots) ResolveInputs(string hash, string worker)
+    private (IReadOnlyDictionary<string, string> Dirs, IReadOnlyDictionary<string, string> Roots) ResolveInputs(string hash, string worker, IReadOnlyDictionary<string, string> inputs)
     {
         var dirs = new Dictionary<string, string>(StringComparer.Ordinal);
         var roots = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (role, inputHash) in _store.InputsOf(hash))
+        foreach (var (role, inputHash) in inputs)
         {
             var finding = _verifier.Check(inputHash, full: false);
             if (!finding.Usable)
