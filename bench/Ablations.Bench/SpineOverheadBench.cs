@@ -32,6 +32,8 @@ internal static class SpineOverheadBench
         var sleep = args.Length > 1 ? args[1] : "0.2";
         Line($"## orchestration overhead: {count} command stages, one worker");
         ProcessGroup.LeadOwnSession(); // this process is the runner, as `ablate runner` is
+        if (Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") != "0")
+            Line("note: DOTNET_TieredCompilation is not 0: the JIT recompiles in the background beside the stages, which an installed runner does not (bench/README.md)");
         // The first pass in a process runs partly on unoptimised (tier-0) code while the JIT tiers up in the
         // background; a short warm-up pass absorbs part of that (on the starved 2-core machine not all: the first
         // measured pass still used ~5× the CPU per job of the later ones, see RESULTS.md).
