@@ -5,22 +5,23 @@ namespace Ablations.Runner.Stages;
 
 /// <summary>
 /// Starts a stage's external program so that it cannot outlive its runner. The program runs outside any terminal's
-/// process group, so a Ctrl-C reaches the runner, which stops the program itself, and never the program first: in the
-/// runner's own session when the runner leads one (<see cref="LeadOwnSession"/>, as `ablate runner` does at its start),
-/// else in a session of its own through util-linux's `setsid`. It carries a mark in its environment naming this runner
-/// process. One watchdog per runner process — a /bin/sh whose standard input is a pipe from the runner that the
-/// runner never writes — waits for that pipe to close: when the runner process ends, even by kill -9 when nothing of it
-/// can clean up, the kernel closes the pipe and the watchdog kills every process that still carries the mark, with its
-/// process group, and the runner's session's group when the runner led one (children that cleared their environment are
-/// still in one of those). Otherwise a second attempt of the stage,
-/// started elsewhere after the runner's heartbeats stop, would run beside an orphaned first one.
+/// process group, so a Ctrl-C reaches the runner (or `ablate run`, which stops it), and the runner stops the program, never
+/// the program first: in the runner's own session when the runner leads one (<see cref="LeadOwnSession"/>, as `ablate
+/// runner` does at its start), else in a session of its own through util-linux's `setsid`. It carries a mark in its
+/// environment naming this runner process. One watchdog per runner process — a /bin/sh whose standard input is a pipe
+/// from the runner that the runner never writes — waits for that pipe to close: when the runner process ends, even by
+/// kill -9 when nothing of it can clean up, the kernel closes the pipe and the watchdog kills the runner's session group
+/// when the runner led one, and every process that still carries the mark with its process group (children that cleared
+/// their environment are still in one of those). Otherwise a second attempt of the stage, started elsewhere after the
+/// runner's heartbeats stop, would run beside an orphaned first one.
 /// </summary>
 /// <remarks>
 /// Until issue 11 each program ran under a watchdog shell of its own (a shell, a background job and a subshell per
-/// stage): 9 ms of every stage's start against 3 ms for the program alone (`Ablations.Bench spawn`), a tenth of a
-/// 100 × `sleep 0.2` grid's whole overhead. The mark and the group cover what the per-stage watchdog covered (the
-/// program's group) and more (descendants that moved to a group of their own but kept the environment); a process the
-/// runner is still forking when it dies holds the pipe's copy until its exec, so it is marked before the watchdog looks.
+/// stage): 8 ms of every stage's start against 2.5 ms for the program alone (`Ablations.Bench spawn`); `setsid` alone
+/// still costs 2.3 ms more (one more exec), hence the runner's own session. The mark and the groups cover what the
+/// per-stage watchdog covered (the program's group) and more (descendants that moved to a group of their own but kept the
+/// environment). A program the runner is still forking when it dies holds a copy of the pipe until its exec (the pipe is
+/// close-on-exec), so the watchdog sees the end only once that program carries the mark.
 /// </remarks>
 internal static class ProcessGroup
 {
@@ -114,8 +115,9 @@ internal static class ProcessGroup
 
     private static string? Resolve(string program, string workDir, string path)
     {
+        // Relative names and PATH entries are relative to the program's folder, as for setsid's execvp run there.
         if (program.Contains('/')) return Path.GetFullPath(program, workDir) is var full && File.Exists(full) ? full : null;
-        return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.GetFullPath(Path.Combine(d, program), workDir)).FirstOrDefault(File.Exists);
     }
 
     /// <summary>
