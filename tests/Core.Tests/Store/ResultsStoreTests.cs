@@ -80,6 +80,28 @@ public sealed class ResultsStoreTests
     }
 
     [Fact]
+    public void Claim_GivesTheStagesInputsAndWhetherPointsAreStored_ARetryOfTheSameClaimGetsItBackUnchanged()
+    {
+        using var f = new StoreFixture();
+        var id = f.Submit(StoreFixture.Plan("exp", 1)).ExperimentId;
+        var parent = f.Store.TakeReady(id)[0].Hash;
+        var root = f.Store.Claim(parent, "w", Stale)!;
+        Assert.Equal((1, false), (root.Attempts, root.HasMetrics));
+        Assert.Empty(root.Inputs);
+        var again = f.Store.Claim(parent, "w", Stale)!; // the answer was lost and the same claim asked again: no second attempt
+        Assert.Equal((root.Type, root.ConfigJson, 1), (again.Type, again.ConfigJson, again.Attempts));
+        Assert.Equal(1, f.Store.StagesOf(id).Single(s => s.Hash == parent).Attempts);
+
+        var child = f.Store.Succeed(parent, "w", StoreFixture.Empty, 0.1).Ready.Single().Hash;
+        var claimed = f.Store.Claim(child, "w", Stale)!;
+        Assert.Equal(new Dictionary<string, string> { ["in"] = parent }, claimed.Inputs);
+        Assert.Equal(f.Store.StagesOf(id).Single(s => s.Hash == child).ConfigJson, claimed.ConfigJson);
+        using (var m = new MetricWriter(f.Store, child)) m.Log("loss", 1, 0.5);
+        f.Store.Release(child, "w"); // a runner stopped: back to the queue
+        Assert.True(f.Store.Claim(child, "w2", Stale)!.HasMetrics);
+    }
+
+    [Fact]
     public void Claim_ConcurrentClaimers_ExactlyOneWins()
     {
         using var f = new StoreFixture();
