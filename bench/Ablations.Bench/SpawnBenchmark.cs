@@ -62,7 +62,8 @@ internal static class SpawnBenchmark
         return psi;
     }
 
-    private static ProcessStartInfo Plain(string program, params string[] args)
+    /// <summary>A program started directly, with stdin, stdout and stderr redirected as a stage's are.</summary>
+    internal static ProcessStartInfo Plain(string program, params string[] args)
     {
         var psi = new ProcessStartInfo(program)
         {
@@ -75,7 +76,8 @@ internal static class SpawnBenchmark
         return psi;
     }
 
-    private static double Once(ProcessStartInfo info)
+    /// <summary>Milliseconds from the start to the exit and the end of the output.</summary>
+    internal static double Once(ProcessStartInfo info)
     {
         var clock = Stopwatch.StartNew();
         using var process = new Process { StartInfo = info };

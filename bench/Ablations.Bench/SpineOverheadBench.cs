@@ -122,21 +122,8 @@ internal static class SpineOverheadBench
     }
 
     /// <summary>The program's own wall time: median of <paramref name="times"/> direct starts, output read, back to back.</summary>
-    private static double BareProgram(string[] command, int times)
-    {
-        var runs = new List<double>();
-        for (var i = 0; i < times; i++)
-        {
-            var psi = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in command.Skip(1)) psi.ArgumentList.Add(a);
-            var clock = Stopwatch.StartNew();
-            using var process = Process.Start(psi)!;
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            runs.Add(clock.Elapsed.TotalSeconds);
-        }
-        return Percentile(runs, 50);
-    }
+    private static double BareProgram(string[] command, int times) =>
+        Percentile(Enumerable.Range(0, times).Select(_ => SpawnBenchmark.Once(SpawnBenchmark.Plain(command[0], command[1..])) / 1000).ToList(), 50);
 
     private static string Pct(double fraction) => (100 * fraction).ToString("F1", CultureInfo.InvariantCulture) + "%";
 }
