@@ -287,18 +287,18 @@ public sealed partial class ResultsStore
         var now = DateTime.UtcNow;
         var stale = now - staleAfter;
         var claim = Command(connection, """
-            UPDATE stages SET "Status" = 'Running', "Worker" = @worker, "Attempts" = "Attempts" + 1, "StartedAt" = @now,
+            UPDATE stages SET "Status" = @running, "Worker" = @worker, "Attempts" = "Attempts" + 1, "StartedAt" = @now,
                 "HeartbeatAt" = @now, "Progress" = 0, "Phase" = NULL, "FailureKind" = NULL, "Error" = NULL
-            WHERE "Hash" = @hash AND ("Status" = 'Queued' OR ("Status" = 'Running' AND "HeartbeatAt" < @stale))
+            WHERE "Hash" = @hash AND ("Status" = @queued OR ("Status" = @running AND "HeartbeatAt" < @stale))
             RETURNING "Type", "ConfigJson", "Attempts"
-            """, ("hash", hash), ("worker", worker), ("now", now), ("stale", stale));
+            """, ("hash", hash), ("worker", worker), ("now", now), ("stale", stale), RunningStatus, QueuedStatus);
         var row = ReadClaim(claim);
         // Not claimed now, but already ours: a retry (StoreFaults) of this very claim after its write reached the store
         // but the answer did not reach us.
         row ??= ReadClaim(Command(connection, """
             SELECT "Type", "ConfigJson", "Attempts" FROM stages
-            WHERE "Hash" = @hash AND "Status" = 'Running' AND "Worker" = @worker AND "StartedAt" >= @stale
-            """, ("hash", hash), ("worker", worker), ("stale", stale)));
+            WHERE "Hash" = @hash AND "Status" = @running AND "Worker" = @worker AND "StartedAt" >= @stale
+            """, ("hash", hash), ("worker", worker), ("stale", stale), RunningStatus));
         if (row is not { } claimed) return null;
         var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var read = Command(connection, """SELECT "Role", "InputHash" FROM stage_inputs WHERE "StageHash" = @hash""", ("hash", hash)))
@@ -308,6 +308,10 @@ public sealed partial class ResultsStore
         var hasMetrics = Convert.ToInt32(metrics.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
         return new ClaimedStage(claimed.Type, claimed.ConfigJson, claimed.Attempts, inputs, hasMetrics);
     });
+
+    // Statuses are stored by their names (EF Core's string conversion): passed as parameters, they are named in one place.
+    private static readonly (string, object) RunningStatus = ("running", nameof(StageStatus.Running));
+    private static readonly (string, object) QueuedStatus = ("queued", nameof(StageStatus.Queued));
 
     private static (string Type, string ConfigJson, int Attempts)? ReadClaim(System.Data.Common.DbCommand command)
     {
