@@ -20,8 +20,11 @@ public sealed class StageContext
     /// <summary>Fraction done in [0,1] with an optional short phase text, shown in live progress.</summary>
     public required Action<double, string?> Progress { get; init; }
     public required TextWriter Log { get; init; }
-    /// <summary>"cpu", "cuda" or "cuda:N".</summary>
+    /// <summary>"cpu", "cuda" or "cuda:N": the first of <see cref="Devices"/>, where torch stages train.</summary>
     public string Device { get; init; } = "cpu";
+    /// <summary>Every device the runner gave this attempt (resources.TYPE.devices of them); command stages see them all.</summary>
+    public IReadOnlyList<string> Devices { get => _devices ?? [Device]; init => _devices = value; }
+    private readonly IReadOnlyList<string>? _devices;
     public CancellationToken Cancellation { get; init; }
 
     public string Input(string role) =>

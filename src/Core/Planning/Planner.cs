@@ -73,7 +73,9 @@ public static partial class Planner
             byKey[stage.Key] = hash;
             if (!unique.ContainsKey(hash))
             {
-                var planned = new PlannedStage(hash, stage.Type, stage.Config, inputs, QueueFor(spec, stage.Kind), StageTypes.CodeVersion(stage.Type)) { Kind = stage.Kind };
+                var resource = ResourceFor(spec, stage.Kind);
+                var planned = new PlannedStage(hash, stage.Type, stage.Config, inputs, resource.Queue, StageTypes.CodeVersion(stage.Type))
+                    { Kind = stage.Kind, Devices = resource.Devices, MemoryGb = resource.MemoryGb };
                 unique[hash] = planned;
                 order.Add(planned);
             }
@@ -111,9 +113,9 @@ public static partial class Planner
         }
     }
 
-    /// <summary>The Hangfire queue of a stage type: resources.TYPE, else resources.default, else "default".</summary>
-    public static string QueueFor(ExperimentSpec spec, string stageType) =>
-        spec.Resources.TryGetValue(stageType, out var r) ? r.Queue
-        : spec.Resources.TryGetValue("default", out var d) ? d.Queue
-        : "default";
+    /// <summary>Where a stage type goes and what it needs: resources.TYPE, else resources.default, else the default queue, one device.</summary>
+    public static ResourceSpec ResourceFor(ExperimentSpec spec, string stageType) =>
+        spec.Resources.TryGetValue(stageType, out var r) ? r
+        : spec.Resources.TryGetValue("default", out var d) ? d
+        : new ResourceSpec("default");
 }

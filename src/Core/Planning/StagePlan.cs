@@ -8,6 +8,12 @@ public sealed record PlannedStage(string Hash, string Type, JsonObject Config, I
 {
     /// <summary>What plans call it: the name a spec gave one of its own stages, else the type (<see cref="StageSpec.Kind"/>).</summary>
     public string Kind { get; init; } = Type;
+
+    /// <summary>Devices of one runner one attempt needs (resources.TYPE.devices); not part of the hash: where it runs, not what.</summary>
+    public int Devices { get; init; } = 1;
+
+    /// <summary>GiB it needs on each of its devices (resources.TYPE.memory_gb); null: not stated.</summary>
+    public double? MemoryGb { get; init; }
 }
 
 /// <summary>

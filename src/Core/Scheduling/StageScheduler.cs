@@ -56,6 +56,10 @@ public sealed class StageScheduler(ResultsStore store, IJobQueue queue)
         if (store.Unhold(hash, worker) is { } stage) Enqueue([stage]);
     }
 
+    /// <summary>A starting runner's offer to take parked stages (Queued without a job) of its queues that it can run.</summary>
+    public void Unpark(IReadOnlyCollection<string> queues, Func<StageNeeds, bool> canTake) =>
+        Enqueue(store.Parked(queues).Where(p => canTake(p.Needs)).Select(p => p.Stage));
+
     /// <summary>Whatever ready stages the queues' windows have room for (after stages were invalidated, say).</summary>
     public void TopUp() => Enqueue(store.TopUp());
 

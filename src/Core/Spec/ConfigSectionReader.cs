@@ -5,7 +5,7 @@ namespace Ablations.Core.Spec;
 /// <summary>Reads the free-form configuration sections: <c>stages</c>, <c>variants</c> and <c>resources</c>.</summary>
 internal sealed class ConfigSectionReader(NodeReader r)
 {
-    private static readonly string[] ResourceKeys = ["queue", "devices"];
+    private static readonly string[] ResourceKeys = ["queue", "devices", "memory_gb"];
 
     public JsonObject ReadStages(SpecNode? node)
     {
@@ -61,18 +61,28 @@ internal sealed class ConfigSectionReader(NodeReader r)
         }
         foreach (var (stage, body) in map.Entries)
         {
-            if (r.Mapping(body, $"resources.{stage.Value}", $"{stage.Value}: {{queue: gpu, devices: [\"cuda:0\"]}}") is not { } resource)
+            if (r.Mapping(body, $"resources.{stage.Value}", $"{stage.Value}: {{queue: gpu, devices: 1, memory_gb: 40}}") is not { } resource)
             {
                 continue;
             }
             r.CheckKeys(resource, ResourceKeys, $"resources.{stage.Value}");
             var queue = r.String(resource.Get("queue"), $"resources.{stage.Value}.queue", "queue: gpu") ?? "default";
-            var devices = new List<string>();
-            if (r.Sequence(resource.Get("devices"), $"resources.{stage.Value}.devices", "devices: [\"cuda:0\"]") is { } seq)
+            var devices = 1;
+            if (resource.Get("devices") is SpecSequence listed)
+                r.Diags.Add(listed, $"'resources.{stage.Value}.devices' is the number of devices one stage of it needs (e.g. devices: 2); " +
+                    "which devices is the runner's choice (`ablate runner --devices 0,1`)");
+            else if (r.Integer(resource.Get("devices"), $"resources.{stage.Value}.devices", "devices: 2") is { } count)
             {
-                devices.AddRange(seq.Items.Select(i => r.String(i, $"resources.{stage.Value}.devices", "\"cuda:0\"")).OfType<string>());
+                if (count is < 1 or > 64) r.Diags.Add(resource.Get("devices")!, $"'resources.{stage.Value}.devices' must be 1 to 64 (the devices one stage needs on one runner); got {count}");
+                else devices = (int)count;
             }
-            result[stage.Value] = new ResourceSpec(queue, devices);
+            var memory = r.Number(resource.Get("memory_gb"), $"resources.{stage.Value}.memory_gb", "memory_gb: 40");
+            if (memory is <= 0)
+            {
+                r.Diags.Add(resource.Get("memory_gb")!, $"'resources.{stage.Value}.memory_gb' must be positive: the GiB one stage needs on each of its devices; got {memory}");
+                memory = null;
+            }
+            result[stage.Value] = new ResourceSpec(queue, devices, memory);
         }
         return result;
     }

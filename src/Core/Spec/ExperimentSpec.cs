@@ -12,8 +12,11 @@ public enum DesignKind { Full, OneAtATime }
 
 public sealed record MetricSpec(string Name, MetricGoal Goal);
 
-/// <summary>Where a stage type's jobs go: a Hangfire queue and, optionally, which devices may run them.</summary>
-public sealed record ResourceSpec(string Queue, IReadOnlyList<string> Devices);
+/// <summary>
+/// Where a stage type's jobs go and what one of them needs: a Hangfire queue, how many devices of one runner, and the
+/// memory on each (GiB; null: not stated). Only runners that serve the queue and have that much take it (Placement).
+/// </summary>
+public sealed record ResourceSpec(string Queue, int Devices = 1, double? MemoryGb = null);
 
 /// <summary>
 /// An external program run once per run (the <c>command</c> stage). Macros as in W&amp;B sweeps:

@@ -22,6 +22,7 @@ internal class AblationsDbContext : DbContext
     public DbSet<StageInputRow> StageInputs => Set<StageInputRow>();
     public DbSet<MetricRow> Metrics => Set<MetricRow>();
     public DbSet<ArtifactRow> Artifacts => Set<ArtifactRow>();
+    public DbSet<RunnerRow> Runners => Set<RunnerRow>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -84,6 +85,13 @@ internal class AblationsDbContext : DbContext
         {
             e.ToTable("artifacts");
             e.HasKey(x => x.Hash);
+        });
+        b.Entity<RunnerRow>(e =>
+        {
+            e.ToTable("runners");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.State).HasConversion<string>();
+            e.HasIndex(x => x.Name);
         });
     }
 }

@@ -158,6 +158,7 @@ public sealed partial class ResultsStore
                 if (row.Status == StageStatus.Succeeded) reused++;
                 if (row.Status == StageStatus.Cancelled) ResetForRetry(row);
                 row.CodeVersion ??= stage.CodeVersion;
+                Replace(row, stage);
                 continue;
             }
             newStages++;
@@ -165,13 +166,28 @@ public sealed partial class ResultsStore
             {
                 Hash = stage.Hash, Type = stage.Type, ConfigJson = JsonCanonical.Serialize(stage.Config),
                 InputsJson = JsonCanonical.Serialize(stage.Inputs.ToDictionary(p => p.Key, p => (System.Text.Json.Nodes.JsonNode?)p.Value)),
-                Queue = stage.Queue, CodeVersion = stage.CodeVersion, Status = StageStatus.Pending, CreatedAt = now,
+                Queue = stage.Queue, Devices = stage.Devices, MemoryGb = stage.MemoryGb, CodeVersion = stage.CodeVersion,
+                Status = StageStatus.Pending, CreatedAt = now,
             });
             foreach (var (role, input) in stage.Inputs)
                 db.StageInputs.Add(new StageInputRow { StageHash = stage.Hash, InputHash = input, Role = role });
         }
         db.SaveChanges();
         return (newStages, reused);
+    }
+
+    /// <summary>
+    /// A stage not started yet takes the placement the spec gives it now (queue, devices, memory): resubmitting with a fixed
+    /// `resources:` moves a stage no runner could take. One queued on the old queue and not fetched goes back to Pending,
+    /// so the submit enqueues it on the new one; its old job, when some runner fetches it, finds nothing to claim.
+    /// </summary>
+    private static void Replace(StageRow row, PlannedStage stage)
+    {
+        if (row.Status is not (StageStatus.Pending or StageStatus.Queued or StageStatus.Failed or StageStatus.Cancelled)) return;
+        if (row.Status == StageStatus.Queued && row.Worker is not null) return; // fetched by a runner: it runs where it is
+        if ((row.Queue, row.Devices, row.MemoryGb) == (stage.Queue, stage.Devices, stage.MemoryGb)) return;
+        (row.Queue, row.Devices, row.MemoryGb) = (stage.Queue, stage.Devices, stage.MemoryGb);
+        if (row.Status == StageStatus.Queued) row.Status = StageStatus.Pending;
     }
 
     /// <summary>The plan's runs as rows: found by run key, else created with their stage links. Returns them in plan order.</summary>

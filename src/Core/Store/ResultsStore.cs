@@ -242,7 +242,8 @@ public sealed partial class ResultsStore
     /// Puts stages whose worker is gone back on the queue and returns them for a new job (the old job, invisible behind the
     /// dead worker, is deleted by the scheduler): Running stages go back to Queued, and Queued stages a worker had fetched
     /// ahead (<see cref="Hold"/>) lose the hold. A worker is gone when its heartbeat is older than <paramref name="staleAfter"/>,
-    /// or <paramref name="isDead"/> says so (a process on this host that no longer exists). Guarded per stage and worker,
+    /// or <paramref name="isDead"/> says so (a process on this host that no longer exists), or its runner is Lost or Stopped
+    /// in the registry (<see cref="MarkLostRunners"/>, which this sweep runs first). Guarded per stage and worker,
     /// so it never steals a live claim twice.
     /// </summary>
     public IReadOnlyList<ReadyStage> RequeueAbandoned(TimeSpan staleAfter, Func<string, bool> isDead) => Guard(() =>
@@ -252,7 +253,8 @@ public sealed partial class ResultsStore
         var held = db.Stages.AsNoTracking().Where(s => s.Status == StageStatus.Running || (s.Status == StageStatus.Queued && s.Worker != null))
             .Select(s => new { s.Hash, s.Queue, s.Status, s.Worker, s.HeartbeatAt, s.JobId }).ToList();
         var requeued = new List<ReadyStage>();
-        foreach (var s in held.Where(s => s.HeartbeatAt < stale || (s.Worker is not null && isDead(s.Worker))))
+        var gone = MarkLostRunners(db);
+        foreach (var s in held.Where(s => s.HeartbeatAt < stale || (s.Worker is not null && (isDead(s.Worker) || gone.Contains(RunnerOf(s.Worker))))))
         {
             var moved = db.Stages.Where(x => x.Hash == s.Hash && x.Worker == s.Worker && x.Status == s.Status)
                 .ExecuteUpdate(u => u.SetProperty(x => x.Status, StageStatus.Queued).SetProperty(x => x.Worker, (string?)null)

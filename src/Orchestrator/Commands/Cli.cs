@@ -23,6 +23,7 @@ public static class Cli
             c.AddCommand<SubmitCommand>("submit").WithDescription("Store the experiment and enqueue its ready stages.");
             c.AddCommand<RunCommand>("run").WithDescription("Submit, run a local runner with live progress, then write the report.");
             c.AddCommand<RunnerCommand>("runner").WithDescription("Host a Hangfire server that executes stages.");
+            c.AddCommand<RunnersCommand>("runners").WithDescription("List the runners registered in the store: host, devices, queues, state, and the stages each runs now.");
             c.AddCommand<StatusCommand>("status").WithDescription("Show experiments, or one experiment's stages and runs.");
             c.AddCommand<CancelCommand>("cancel").WithDescription("Cancel an experiment's waiting and running stages.");
             c.AddCommand<RetryCommand>("retry").WithDescription("Re-queue an experiment's failed (and cancelled) stages.");

@@ -21,6 +21,18 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
         [Description("Comma-separated Hangfire queues to take jobs from (default: default).")]
         public string Queues { get; init; } = "default";
 
+        [CommandOption("--name <NAME>")]
+        [Description("What `ablate runners` and `--drain` call this runner (default host:pid); no two live runners share one.")]
+        public string? Name { get; init; }
+
+        [CommandOption("--memory <GIB>")]
+        [Description("GiB a stage may use on each device, for placement: stages whose resources ask for more (memory_gb) are left to other runners.")]
+        public double? Memory { get; init; }
+
+        [CommandOption("--drain <NAME>")]
+        [Description("Do not run a runner: ask the live runner NAME (its name, or a host: every runner there) to drain, i.e. take no new work, put its running stages back in the queue (training checkpoints first) and exit 0.")]
+        public string? Drain { get; init; }
+
         [CommandOption("--devices <LIST>")]
         [Description("Devices to run stages on: cpu, or CUDA indices like 0,1 (default: cpu); --workers stages at once on each.")]
         public string Devices { get; init; } = "cpu";
@@ -48,11 +60,13 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
             : Workers < 1 ? ValidationResult.Error($"--workers {Workers}: give the number of stages to run at once per device, 1 or more")
             : !(Heartbeat > 0) ? ValidationResult.Error($"--heartbeat {Heartbeat}: give a positive interval in seconds (default 2)")
             : !(StaleAfter > Heartbeat) ? ValidationResult.Error($"--stale-after {StaleAfter}: must exceed --heartbeat {Heartbeat}, or every running stage would look abandoned (default 30)")
+            : Memory is { } m && !(m > 0) ? ValidationResult.Error($"--memory {m}: give the GiB a stage may use on each device, more than 0")
+            : Name is { } n && (n.Length == 0 || n.Any(char.IsWhiteSpace)) ? ValidationResult.Error($"--name '{n}': give a name without spaces, e.g. gpu-node-3")
             : !(StoreRetry >= 0) ? ValidationResult.Error($"--store-retry {StoreRetry}: give the seconds to keep retrying an unreachable store, 0 or more (default 600)")
             : base.Validate();
 
         [CommandOption("--stale-after <SECONDS>")]
-        [Description("Re-queue a running stage whose worker has not sent a heartbeat for this long (default 30).")]
+        [Description("Take a runner (and its stages) as lost once it has sent no heartbeat for this long, and re-queue its stages for others (default 30). Lower means faster takeover after a crash, but a runner whose store stalls that long loses its stages; see docs/cluster.md.")]
         public double StaleAfter { get; init; } = 30;
 
         [CommandOption("--heartbeat <SECONDS>")]
@@ -70,10 +84,13 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Drain is { } drain) return RequestDrain(settings, drain);
         var workspace = settings.Workspace();
         workspace = workspace with { Store = workspace.Store with { RetryFor = TimeSpan.FromSeconds(settings.StoreRetry) } };
         var runnerSettings = new RunnerSettings
         {
+            Name = settings.Name,
+            MemoryGb = settings.Memory,
             Queues = Split(settings.Queues),
             Devices = Split(settings.Devices).Select(d => d == "cpu" || d.StartsWith("cuda", StringComparison.Ordinal) ? d : $"cuda:{d}").ToList(),
             Threads = settings.Threads,
@@ -97,19 +114,51 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
             new Thread(() => { try { while (Console.In.Read() >= 0) { } } catch (IOException) { } stop.Set(); }) { IsBackground = true }.Start();
 
         Exception? lost = null;
-        using (var host = new RunnerHost(workspace, runnerSettings, HangfireJobQueue.Of(workspace)))
+        RunnerHost started;
+        try
         {
+            started = new RunnerHost(workspace, runnerSettings, HangfireJobQueue.Of(workspace));
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("--name", StringComparison.Ordinal))
+        {
+            Cli.Error(e.Message);
+            return Cli.BadInput;
+        }
+        var drained = false;
+        using (var host = started)
+        {
+            host.DrainRequested += () => { drained = true; stop.Set(); };
+            host.Host.StageParked += (hash, why) => Console.WriteLine($"runner: stage {hash[..12]} parked: {why}");
             host.Host.StageEnded += (hash, status) => Console.WriteLine($"runner: stage {hash[..12]} {status.ToString().ToLowerInvariant()}");
             host.Host.MustStop += e => { Interlocked.CompareExchange(ref lost, e, null); stop.Set(); };
             Console.WriteLine($"runner: {host.Host.WorkerName} on queues {string.Join(",", runnerSettings.Queues)}, devices {string.Join(",", runnerSettings.Devices)} × {runnerSettings.WorkersPerDevice} worker(s), torch threads {(runnerSettings.Threads > 0 ? runnerSettings.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all cores")} (when a stage needs torch), store {workspace.Store.Display}");
             stop.Wait();
-            Console.WriteLine(lost is null ? "runner: stopping; running stages go back to the queue" : "runner: stopping: this runner cannot go on");
+            Console.WriteLine(lost is not null ? "runner: stopping: this runner cannot go on"
+                : drained ? "runner: draining (asked through the store); running stages go back to the queue"
+                : "runner: stopping; running stages go back to the queue");
         }
         if (lost is not null)
         {
             Cli.Error(lost.Message);
             return Cli.StoreUnavailable;
         }
+        return Cli.Ok;
+    }
+
+    /// <summary>`--drain NAME`: flags the runners so named (or on that host) in the store; each drains at its next heartbeat.</summary>
+    private static int RequestDrain(Settings settings, string name)
+    {
+        var store = ResultsStore.Open(settings.Workspace().Store);
+        var asked = store.RequestDrain(name);
+        if (asked.Count == 0)
+        {
+            var live = store.LiveRunners();
+            Cli.Error($"no live runner is named '{name}' or runs on a host of that name; live: " +
+                      (live.Count == 0 ? "none" : string.Join(", ", live.Select(r => $"{r.Name} (on {r.Host})"))) + " (`ablate runners`)");
+            return Cli.BadInput;
+        }
+        foreach (var r in asked)
+            Console.WriteLine($"asked {r.Name} (on {r.Host}, pid {r.Pid}) to drain: it takes no new work, puts its running stages back in the queue and exits");
         return Cli.Ok;
     }
 

@@ -9,8 +9,10 @@ namespace Ablations.Runner.Hosting;
 /// <summary>
 /// A runner process: <see cref="RunnerSettings.WorkersPerDevice"/> slots per device (<see cref="DeviceSlots"/>) and as many queue
 /// workers plus <see cref="RunnerSettings.Prefetch"/> taking jobs from the given queues, plus a sweep that re-queues stages
-/// whose worker died. Dispose stops it gracefully: running stages are cancelled and go back
-/// to the queue, so the next runner resumes them (from their checkpoints where they keep any).
+/// whose worker died. It registers itself in the store's runner registry and heartbeats there (`ablate runners`), which
+/// is also how it hears of a drain asked from anywhere (<see cref="DrainRequested"/>) or that the others took it as lost.
+/// Dispose stops it gracefully: running stages are cancelled (a training stage checkpoints first) and go back to the
+/// queue at once, so the next runner resumes them from their checkpoints; the registry then says Stopped.
 /// </summary>
 public sealed class RunnerHost : IDisposable
 {
@@ -20,6 +22,8 @@ public sealed class RunnerHost : IDisposable
     private readonly StageScheduler _scheduler;
     private readonly RunnerSettings _settings;
     private readonly Workspace _workspace;
+    private readonly Timer _beat;
+    private int _drainRaised;
 
     public RunnerHost(Workspace workspace, RunnerSettings settings, IJobQueue queue, IEnumerable<IStageExecutor>? executors = null)
     {
@@ -36,6 +40,7 @@ public sealed class RunnerHost : IDisposable
         _workers = queue.StartWorkers(Host.WorkerName, settings.Queues.ToList(), Host.Slots + Math.Max(0, settings.Prefetch), Host);
         try
         {
+            Register();
             _scheduler.Sweep(settings.StaleAfter, WorkerId.IsDeadOnThisHost);
         }
         catch
@@ -43,7 +48,67 @@ public sealed class RunnerHost : IDisposable
             _workers.Dispose();
             throw;
         }
-        _sweep = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(Math.Min(5, settings.StaleAfter.TotalSeconds / 2)));
+        var sweepEvery = TimeSpan.FromSeconds(Math.Min(5, settings.StaleAfter.TotalSeconds / 2));
+        _sweep = new Timer(_ => Sweep(), null, sweepEvery, sweepEvery);
+        _beat = new Timer(_ => Beat(), null, settings.Heartbeat, settings.Heartbeat);
+    }
+
+    /// <summary>Raised once when the registry says this runner is to drain (`ablate runner --drain NAME`): the owner stops it.</summary>
+    public event Action? DrainRequested;
+
+    /// <summary>
+    /// Registers this runner (its queues, devices, memory and version) and enqueues parked stages that waited for a runner
+    /// like it. A name another live runner has is refused with a message (InvalidOperationException) before any work.
+    /// </summary>
+    private void Register()
+    {
+        var id = Host.WorkerName;
+        _store.RegisterRunner(new Core.Store.Entities.RunnerRow
+        {
+            Id = id, Name = _settings.Name ?? ResultsStore.RunnerOf(id), Host = Environment.MachineName, Pid = Environment.ProcessId,
+            Devices = string.Join(",", _settings.Devices), WorkersPerDevice = _settings.WorkersPerDevice, Queues = string.Join(",", _settings.Queues),
+            MemoryGb = _settings.MemoryGb, Version = Version, StaleAfterSeconds = _settings.StaleAfter.TotalSeconds,
+        });
+        var offer = Host.Offer;
+        _scheduler.Unpark(_settings.Queues.ToList(), needs => Placement.Misfit(needs, offer) is null);
+    }
+
+    /// <summary>This build's version, as runners show it (an operator sees a node an upgrade left behind).</summary>
+    public static string Version { get; } =
+        typeof(RunnerHost).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+
+    private int _beating;
+
+    private void Beat()
+    {
+        if (Interlocked.Exchange(ref _beating, 1) == 1) return;
+        try
+        {
+            switch (_store.RunnerHeartbeat(Host.WorkerName))
+            {
+                case Core.Store.Entities.RunnerState.Draining when Interlocked.Exchange(ref _drainRaised, 1) == 0:
+                    DrainRequested?.Invoke();
+                    break;
+                case Core.Store.Entities.RunnerState.Lost:
+                    Host.ReportMustStop(new RunnerLostException(
+                        $"the store marks this runner lost: it sent no heartbeat for over {_settings.StaleAfter.TotalSeconds:0.#} s (--stale-after), " +
+                        "so other runners may already run its stages; it stops rather than race them. Start it again to take new work"));
+                    break;
+            }
+        }
+        catch (Exception e) when (e is StoreUnavailableException)
+        {
+            Host.ReportMustStop(e);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"runner: heartbeat failed: {e.Message}");
+        }
+        finally
+        {
+            Volatile.Write(ref _beating, 0);
+        }
     }
 
     public StageExecutionHost Host { get; }
@@ -75,9 +140,12 @@ public sealed class RunnerHost : IDisposable
 
     public void Dispose()
     {
+        _beat.Dispose();
         _sweep.Dispose();
         _workers.Dispose();
         ReleaseWhatIsStillHeld();
+        try { _store.RunnerStopped(Host.WorkerName); }
+        catch (StoreUnavailableException) { } // then it shows as lost once its heartbeat is late, which is the truth the store can tell
     }
 
     /// <summary>
@@ -99,3 +167,6 @@ public sealed class RunnerHost : IDisposable
         catch (StoreUnavailableException) { }
     }
 }
+
+/// <summary>The registry says this runner is lost (others took it as dead): it must stop; the runner command exits 3.</summary>
+public sealed class RunnerLostException(string message) : Exception(message);

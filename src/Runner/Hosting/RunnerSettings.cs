@@ -3,7 +3,11 @@ namespace Ablations.Runner.Hosting;
 /// <summary>How a runner process behaves; defaults suit the embedded single-runner setup.</summary>
 public sealed record RunnerSettings
 {
+    /// <summary>What operators call it (`ablate runners`, `--drain NAME`); null: host:pid.</summary>
+    public string? Name { get; init; }
     public IReadOnlyList<string> Queues { get; init; } = ["default"];
+    /// <summary>GiB a stage may use on each device (`--memory`), for placement; null: not declared.</summary>
+    public double? MemoryGb { get; init; }
     /// <summary>Devices the workers run on, <see cref="WorkersPerDevice"/> each: ["cpu"] or ["cuda:0", "cuda:1"].</summary>
     public IReadOnlyList<string> Devices { get; init; } = ["cpu"];
     /// <summary>

@@ -77,9 +77,15 @@ public sealed class StageExecutionHost : IStageJobHandler
     private void ExecuteStage(string hash, CancellationToken shutdown)
     {
         var worker = $"{WorkerName}:{Environment.CurrentManagedThreadId}";
+        if (_store.NeedsOf(hash) is not { } needs) return;
+        if (Placement.Misfit(needs, Offer) is { } misfit)
+        {
+            PassOn(hash, worker, needs, misfit, shutdown);
+            return;
+        }
         // A slot before the claim: a fetched-ahead job is not Running in the store while it waits.
         var duplicate = false;
-        using var slot = _slots.TryAcquire(TimeSpan.Zero, shutdown) ?? WaitHolding(hash, worker, shutdown, out duplicate);
+        using var slot = _slots.TryAcquire(needs.Devices, TimeSpan.Zero, shutdown) ?? WaitHolding(hash, worker, needs.Devices, shutdown, out duplicate);
         if (slot is null)
         {
             if (duplicate) return;
@@ -106,7 +112,7 @@ public sealed class StageExecutionHost : IStageJobHandler
     /// store (<see cref="ResultsStore.Hold"/>, renewed each heartbeat) so that a sweep re-queues it should this runner die
     /// while it waits. Null with <paramref name="duplicate"/> when the stage is no longer this delivery's to run.
     /// </summary>
-    private DeviceSlots.Lease? WaitHolding(string hash, string worker, CancellationToken shutdown, out bool duplicate)
+    private DeviceSlots.Lease? WaitHolding(string hash, string worker, int devices, CancellationToken shutdown, out bool duplicate)
     {
         duplicate = false;
         var until = DateTime.UtcNow + _settings.PrefetchHold;
@@ -119,8 +125,31 @@ public sealed class StageExecutionHost : IStageJobHandler
             }
             var left = until - DateTime.UtcNow;
             if (left <= TimeSpan.Zero) return null;
-            if (_slots.TryAcquire(left < _settings.Heartbeat ? left : _settings.Heartbeat, shutdown) is { } slot) return slot;
+            if (_slots.TryAcquire(devices, left < _settings.Heartbeat ? left : _settings.Heartbeat, shutdown) is { } slot) return slot;
         }
+    }
+
+    /// <summary>What this runner offers placement: its queues, devices and declared memory per device.</summary>
+    public RunnerOffer Offer => new(_settings.Queues.ToList(), _settings.Devices, _settings.MemoryGb);
+
+    /// <summary>Raised when a fetched stage is one no live runner can take (parked until one starts), with the reason.</summary>
+    public event Action<string, string>? StageParked;
+
+    /// <summary>
+    /// A stage this runner cannot take (it needs more devices or memory than it has; Placement). When another live runner
+    /// can, the stage goes back on its queue for it, after a pause that keeps this runner from fetching it again at once;
+    /// when none can, it is parked (Queued without a job) until one that can starts, and `status` says why it waits.
+    /// </summary>
+    private void PassOn(string hash, string worker, StageNeeds needs, string misfit, CancellationToken shutdown)
+    {
+        var others = _store.LiveRunners().Where(r => r.Id != WorkerName).ToList();
+        if (Placement.NobodyCanTake(needs, others) is { } why)
+        {
+            if (_store.Park(hash)) StageParked?.Invoke(hash, why);
+            return;
+        }
+        if (_store.Hold(hash, worker)) _scheduler.Redeliver(hash, worker);
+        shutdown.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
     }
 
     private void ExecuteClaimed(string hash, string worker, ClaimedStage claim, DeviceSlots.Lease slot, CancellationToken shutdown)
@@ -138,7 +167,7 @@ public sealed class StageExecutionHost : IStageJobHandler
         Directory.CreateDirectory(scratch);
         Directory.CreateDirectory(_workspace.LogsDir);
         using var log = new TolerantLog(Path.Combine(_workspace.LogsDir, hash + ".log"));
-        log.WriteLine($"== {DateTime.UtcNow:O} {type} {hash[..12]} attempt {attempt} on {worker} ({device})");
+        log.WriteLine($"== {DateTime.UtcNow:O} {type} {hash[..12]} attempt {attempt} on {worker} ({string.Join(",", slot.Devices)})");
         using var metrics = new MetricWriter(_store, hash);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         var progress = (Fraction: 0.0, Phase: (string?)null);
@@ -183,6 +212,7 @@ public sealed class StageExecutionHost : IStageJobHandler
                 Progress = (f, p) => progress = (f, p),
                 Log = log,
                 Device = device,
+                Devices = slot.Devices,
                 Cancellation = cancel.Token,
             });
             slot.Dispose(); // the device is free: a job fetched ahead starts while this one is recorded

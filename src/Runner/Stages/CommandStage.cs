@@ -48,6 +48,7 @@ internal sealed class CommandStage : IStageExecutor
         environment["ABLATIONS_SEED"] = seed.ToString(CultureInfo.InvariantCulture);
         environment["ABLATIONS_PARAMS_FILE"] = paramsFile;
         foreach (var (stage, dir) in ctx.Inputs) environment[InputVariable(stage)] = dir;
+        foreach (var (k, v) in DeviceVariables(ctx.Devices)) environment[k] = v;
         var psi = ProcessGroup.StartInfo(argv, workDir, environment);
 
         var logPath = Path.Combine(ctx.OutputDir, "command.log");
@@ -108,6 +109,19 @@ internal sealed class CommandStage : IStageExecutor
             lock (gate) lastLines = string.Join('\n', tail.TakeLast(10));
             throw new StageFailedException(FailureKind.ExternalFailure, $"command exited with code {process.ExitCode}; last lines of its output:\n{lastLines}");
         }
+    }
+
+    /// <summary>
+    /// The devices the runner gave this stage: ABLATIONS_DEVICES always ("cuda:1,cuda:3" or "cpu"), and on CUDA devices
+    /// CUDA_VISIBLE_DEVICES ("1,3"), so the program's cuda:0 is the first device it was given and it cannot reach the
+    /// devices of the stages beside it. On a CPU runner the variable is left as the runner's environment has it.
+    /// </summary>
+    internal static IEnumerable<(string Name, string Value)> DeviceVariables(IReadOnlyList<string> devices)
+    {
+        yield return ("ABLATIONS_DEVICES", string.Join(',', devices));
+        var cuda = devices.Where(d => d.StartsWith("cuda", StringComparison.Ordinal))
+            .Select(d => d.Contains(':') ? d[(d.IndexOf(':') + 1)..] : "0").ToList();
+        if (cuda.Count > 0) yield return ("CUDA_VISIBLE_DEVICES", string.Join(',', cuda));
     }
 
     /// <summary>ABLATIONS_IN_TEACHER for the input stage 'teacher' ('-' becomes '_'): the folder ${in.teacher} names.</summary>

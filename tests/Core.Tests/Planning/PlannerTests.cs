@@ -92,19 +92,20 @@ public sealed class PlannerTests
         {
             Resources = new Dictionary<string, ResourceSpec>
             {
-                ["teacher"] = new("gpu", ["cuda:0"]),
-                ["default"] = new("cpu_pool", []),
+                ["teacher"] = new("gpu", 2, 40),
+                ["default"] = new("cpu_pool"),
             },
         };
         var plan = Planner.Plan(spec, new TeacherStudentPipeline());
-        Assert.All(plan.Stages.Where(s => s.Type == "teacher"), s => Assert.Equal("gpu", s.Queue));
+        Assert.All(plan.Stages.Where(s => s.Type == "teacher"), s => Assert.Equal(("gpu", 2, (double?)40), (s.Queue, s.Devices, s.MemoryGb)));
+        Assert.All(plan.Stages.Where(s => s.Type != "teacher"), s => Assert.Equal((1, (double?)null), (s.Devices, s.MemoryGb)));
         Assert.All(plan.Stages.Where(s => s.Type != "teacher"), s => Assert.Equal("cpu_pool", s.Queue));
     }
 
     [Fact]
     public void Plan_InvalidQueueName_ProblemNamesTheKeyAndTheRule()
     {
-        var spec = Spec() with { Resources = new Dictionary<string, ResourceSpec> { ["teacher"] = new("GPU 0", []) } };
+        var spec = Spec() with { Resources = new Dictionary<string, ResourceSpec> { ["teacher"] = new("GPU 0") } };
         var e = Assert.Throws<PlanningException>(() => Planner.Plan(spec, new TeacherStudentPipeline()));
         Assert.Contains("resources.teacher.queue: 'GPU 0'", e.Problems.Single().Message);
     }

@@ -40,7 +40,7 @@ public class SpecLoaderTests
         profiles:
           smoke: {stages: {world: {web_pool: 256}}, seeds: [1]}
         resources:
-          teacher: {queue: gpu, devices: ["cuda:0"]}
+          teacher: {queue: gpu, devices: 2, memory_gb: 40}
           default: {queue: default}
         """;
 
@@ -60,7 +60,7 @@ public class SpecLoaderTests
         Assert.Equal(20000L, spec.Stages["world"]!["web_pool"]!.GetValue<long>());
         Assert.Equal(["t_a", "t_b"], spec.Variants["teachers"].Keys);
         Assert.Equal("gpu", spec.Resources["teacher"].Queue);
-        Assert.Equal(["cuda:0"], spec.Resources["teacher"].Devices);
+        Assert.Equal((2, (double?)40), (spec.Resources["teacher"].Devices, spec.Resources["teacher"].MemoryGb));
         Assert.Single(spec.Include);
         Assert.Single(spec.Exclude);
         Assert.Null(spec.Profile);

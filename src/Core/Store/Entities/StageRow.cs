@@ -11,6 +11,10 @@ public sealed class StageRow
     /// <summary>Canonical JSON object of input role → upstream stage hash.</summary>
     public required string InputsJson { get; set; }
     public required string Queue { get; set; }
+    /// <summary>Devices of one runner an attempt needs (resources.TYPE.devices, default 1).</summary>
+    public int Devices { get; set; } = 1;
+    /// <summary>GiB it needs on each of its devices (resources.TYPE.memory_gb); null: not stated.</summary>
+    public double? MemoryGb { get; set; }
     /// <summary>The stage type's code version that entered the hash (StageTypes); null for stages stored before it was recorded.</summary>
     public string? CodeVersion { get; set; }
     public StageStatus Status { get; set; }

@@ -254,6 +254,66 @@ namespace Ablations.Core.Store.Migrations
                     b.ToTable("run_stages", (string)null);
                 });
 
+            modelBuilder.Entity("Ablations.Core.Store.Entities.RunnerRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Devices")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("DrainRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("MemoryGb")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Pid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Queues")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("StaleAfterSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("WorkersPerDevice")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.ToTable("runners", (string)null);
+                });
+
             modelBuilder.Entity("Ablations.Core.Store.Entities.StageInputRow", b =>
                 {
                     b.Property<string>("StageHash")
@@ -297,6 +357,9 @@ namespace Ablations.Core.Store.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Devices")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("DurationSeconds")
                         .HasColumnType("REAL");
 
@@ -321,6 +384,9 @@ namespace Ablations.Core.Store.Migrations
 
                     b.Property<string>("JobId")
                         .HasColumnType("TEXT");
+
+                    b.Property<double?>("MemoryGb")
+                        .HasColumnType("REAL");
 
                     b.Property<string>("Phase")
                         .HasColumnType("TEXT");

@@ -210,3 +210,33 @@ VALUES ('20261203141058_ReadyStageIndex', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "stages" ADD "Devices" INTEGER NOT NULL DEFAULT 1;
+
+ALTER TABLE "stages" ADD "MemoryGb" REAL NULL;
+
+CREATE TABLE "runners" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_runners" PRIMARY KEY,
+    "Name" TEXT NOT NULL,
+    "Host" TEXT NOT NULL,
+    "Pid" INTEGER NOT NULL,
+    "Devices" TEXT NOT NULL,
+    "WorkersPerDevice" INTEGER NOT NULL,
+    "Queues" TEXT NOT NULL,
+    "MemoryGb" REAL NULL,
+    "Version" TEXT NOT NULL,
+    "StartedAt" TEXT NOT NULL,
+    "HeartbeatAt" TEXT NOT NULL,
+    "StaleAfterSeconds" REAL NOT NULL,
+    "State" TEXT NOT NULL,
+    "DrainRequested" INTEGER NOT NULL,
+    "StoppedAt" TEXT NULL
+);
+
+CREATE INDEX "IX_runners_Name" ON "runners" ("Name");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261207220310_Runners', '10.0.15');
+
+COMMIT;
+

@@ -7,6 +7,13 @@ internal static class ApiEndpoints
     {
         var api = app.MapGroup("/api");
         api.MapGet("/experiments", () => Results.Ok(queries.List()));
+        api.MapGet("/runners", () => Results.Ok(queries.Runners().Select(v => new
+        {
+            v.Runner.Name, v.Runner.Id, v.Runner.Host, v.Runner.Pid, State = v.State(DateTime.UtcNow).ToString().ToLowerInvariant(),
+            Devices = v.Runner.Devices.Split(','), v.Runner.WorkersPerDevice, Queues = v.Runner.Queues.Split(','), v.Runner.MemoryGb,
+            v.Runner.Version, v.Runner.StartedAt, v.Runner.HeartbeatAt, v.Runner.DrainRequested,
+            Stages = v.Stages.Select(s => new { s.Hash, s.Type, s.Progress, s.Phase, s.StartedAt }),
+        })));
         api.MapGet("/experiments/{name}", (string name, int? revision) => Reply(queries.Detail(name, revision)));
         api.MapGet("/experiments/{name}/runs", (string name, string? filter, int? revision) => Reply(queries.Runs(name, filter, revision)));
         api.MapGet("/runs/{id}", (string id, string? experiment) => Reply(queries.Run(id, experiment)));

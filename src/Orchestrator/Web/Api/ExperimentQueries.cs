@@ -12,6 +12,9 @@ internal sealed class ExperimentQueries(ResultsStore store, Workspace workspace,
 {
     private const int HeadlineColumns = 8;
 
+    /// <summary>Every runner of the last 7 days with its current stages (the registry).</summary>
+    public IReadOnlyList<RunnerView> Runners() => store.Runners(all: true);
+
     public IReadOnlyList<ExperimentSummary> List()
     {
         var runCounts = store.ActiveRunCounts();

@@ -34,7 +34,7 @@ internal static class Html
         <style>{{Css}}</style>
         </head>
         <body{{bodyAttributes}}>
-        <header><a class="brand" href="/">Ablations</a><nav><a href="/">experiments</a><a href="/hangfire">jobs</a></nav></header>
+        <header><a class="brand" href="/">Ablations</a><nav><a href="/">experiments</a><a href="/runners">runners</a><a href="/hangfire">jobs</a></nav></header>
         <main>
         {{body}}
         </main>
@@ -65,6 +65,7 @@ internal static class Html
         .st { padding:1px 7px; border-radius:9px; font-size:12px; background:#eef0f4; white-space:nowrap; }
         .st-succeeded { background:#dcf5e3; color:var(--ok); } .st-failed { background:#fde2e1; color:var(--bad); }
         .st-running { background:#fff1d6; color:var(--run); } .st-cancelled { background:#eee; color:#555; }
+        .st-lost { background:#fde2e1; color:var(--bad); } .st-draining { background:#fff1d6; color:var(--run); } .st-stopped { background:#eee; color:#555; }
         .filter { display:flex; gap:8px; margin:8px 0; } .filter input { flex:1; max-width:720px; font:13px ui-monospace, "DejaVu Sans Mono", monospace; padding:6px 8px; border:1px solid #c8ced8; border-radius:4px; }
         button { padding:6px 12px; border:1px solid #c8ced8; border-radius:4px; background:#fff; cursor:pointer; }
         .error { color:var(--bad); background:#fff4f4; border:1px solid #f3c7c7; padding:6px 10px; border-radius:4px; white-space:pre; font:13px ui-monospace, "DejaVu Sans Mono", monospace; }

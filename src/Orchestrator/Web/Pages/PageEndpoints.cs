@@ -18,6 +18,7 @@ internal static class PageEndpoints
             ({ } run, _) => Page(RunPage.Render(run, hash => queries.Log(hash, 8 * 1024).Item1)),
             (_, var error) => NotFound(error!.Error, error.Status),
         });
+        app.MapGet("/runners", () => Page(RunnersPage.Render(queries.Runners(), DateTime.UtcNow)));
         app.MapGet("/reports/{**path}", (string path) => reports.Find(path) is { } file
             ? Results.File(file.Path, file.ContentType)
             : NotFound($"no report file '{path}' under {reports.Root}; `ablate report EXPERIMENT` writes one"));

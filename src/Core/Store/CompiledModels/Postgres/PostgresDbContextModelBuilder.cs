@@ -12,7 +12,7 @@ namespace Ablations.Core.Store.CompiledModels.Postgres
     public partial class PostgresDbContextModel
     {
         private PostgresDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("46a6a086-897d-471d-8f3d-5421b5ceeb04"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("32f11b57-2660-4f1c-89e4-31d8772d8b0a"), entityTypeCount: 10)
         {
         }
 
@@ -25,6 +25,7 @@ namespace Ablations.Core.Store.CompiledModels.Postgres
             var revisionRunRow = RevisionRunRowEntityType.Create(this);
             var runRow = RunRowEntityType.Create(this);
             var runStageRow = RunStageRowEntityType.Create(this);
+            var runnerRow = RunnerRowEntityType.Create(this);
             var stageInputRow = StageInputRowEntityType.Create(this);
             var stageRow = StageRowEntityType.Create(this);
 
@@ -42,6 +43,7 @@ namespace Ablations.Core.Store.CompiledModels.Postgres
             RevisionRunRowEntityType.CreateAnnotations(revisionRunRow);
             RunRowEntityType.CreateAnnotations(runRow);
             RunStageRowEntityType.CreateAnnotations(runStageRow);
+            RunnerRowEntityType.CreateAnnotations(runnerRow);
             StageInputRowEntityType.CreateAnnotations(stageInputRow);
             StageRowEntityType.CreateAnnotations(stageRow);
 

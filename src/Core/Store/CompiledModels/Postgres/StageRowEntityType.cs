@@ -20,7 +20,7 @@ namespace Ablations.Core.Store.CompiledModels.Postgres
                 "Ablations.Core.Store.Entities.StageRow",
                 typeof(StageRow),
                 baseEntityType,
-                propertyCount: 21,
+                propertyCount: 23,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -70,6 +70,14 @@ namespace Ablations.Core.Store.CompiledModels.Postgres
                 fieldInfo: typeof(StageRow).GetField("<CreatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified));
             createdAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var devices = runtimeEntityType.AddProperty(
+                "Devices",
+                typeof(int),
+                propertyInfo: typeof(StageRow).GetProperty("Devices", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(StageRow).GetField("<Devices>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+            devices.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var durationSeconds = runtimeEntityType.AddProperty(
                 "DurationSeconds",
@@ -133,6 +141,14 @@ namespace Ablations.Core.Store.CompiledModels.Postgres
                 fieldInfo: typeof(StageRow).GetField("<JobId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             jobId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var memoryGb = runtimeEntityType.AddProperty(
+                "MemoryGb",
+                typeof(double?),
+                propertyInfo: typeof(StageRow).GetProperty("MemoryGb", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(StageRow).GetField("<MemoryGb>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            memoryGb.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var phase = runtimeEntityType.AddProperty(
                 "Phase",

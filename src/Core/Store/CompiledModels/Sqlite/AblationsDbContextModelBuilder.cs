@@ -11,7 +11,7 @@ namespace Ablations.Core.Store.CompiledModels.Sqlite
     public partial class AblationsDbContextModel
     {
         private AblationsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("19b396b5-b333-413c-8390-0340f9ca73ac"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("b3488067-c01e-4f15-b149-9139ecfdbebc"), entityTypeCount: 10)
         {
         }
 
@@ -24,6 +24,7 @@ namespace Ablations.Core.Store.CompiledModels.Sqlite
             var revisionRunRow = RevisionRunRowEntityType.Create(this);
             var runRow = RunRowEntityType.Create(this);
             var runStageRow = RunStageRowEntityType.Create(this);
+            var runnerRow = RunnerRowEntityType.Create(this);
             var stageInputRow = StageInputRowEntityType.Create(this);
             var stageRow = StageRowEntityType.Create(this);
 
@@ -41,6 +42,7 @@ namespace Ablations.Core.Store.CompiledModels.Sqlite
             RevisionRunRowEntityType.CreateAnnotations(revisionRunRow);
             RunRowEntityType.CreateAnnotations(runRow);
             RunStageRowEntityType.CreateAnnotations(runStageRow);
+            RunnerRowEntityType.CreateAnnotations(runnerRow);
             StageInputRowEntityType.CreateAnnotations(stageInputRow);
             StageRowEntityType.CreateAnnotations(stageRow);
 

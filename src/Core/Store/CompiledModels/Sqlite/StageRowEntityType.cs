@@ -19,7 +19,7 @@ namespace Ablations.Core.Store.CompiledModels.Sqlite
                 "Ablations.Core.Store.Entities.StageRow",
                 typeof(StageRow),
                 baseEntityType,
-                propertyCount: 21,
+                propertyCount: 23,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -63,6 +63,13 @@ namespace Ablations.Core.Store.CompiledModels.Sqlite
                 propertyInfo: typeof(StageRow).GetProperty("CreatedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(StageRow).GetField("<CreatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified));
+
+            var devices = runtimeEntityType.AddProperty(
+                "Devices",
+                typeof(int),
+                propertyInfo: typeof(StageRow).GetProperty("Devices", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(StageRow).GetField("<Devices>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
 
             var durationSeconds = runtimeEntityType.AddProperty(
                 "DurationSeconds",
@@ -117,6 +124,13 @@ namespace Ablations.Core.Store.CompiledModels.Sqlite
                 typeof(string),
                 propertyInfo: typeof(StageRow).GetProperty("JobId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(StageRow).GetField("<JobId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var memoryGb = runtimeEntityType.AddProperty(
+                "MemoryGb",
+                typeof(double?),
+                propertyInfo: typeof(StageRow).GetProperty("MemoryGb", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(StageRow).GetField("<MemoryGb>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var phase = runtimeEntityType.AddProperty(

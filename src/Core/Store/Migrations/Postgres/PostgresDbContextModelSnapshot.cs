@@ -267,6 +267,66 @@ namespace Ablations.Core.Store.Migrations.Postgres
                     b.ToTable("run_stages", (string)null);
                 });
 
+            modelBuilder.Entity("Ablations.Core.Store.Entities.RunnerRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Devices")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("DrainRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double?>("MemoryGb")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Pid")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Queues")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double>("StaleAfterSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("WorkersPerDevice")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.ToTable("runners", (string)null);
+                });
+
             modelBuilder.Entity("Ablations.Core.Store.Entities.StageInputRow", b =>
                 {
                     b.Property<string>("StageHash")
@@ -310,6 +370,9 @@ namespace Ablations.Core.Store.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Devices")
+                        .HasColumnType("integer");
+
                     b.Property<double?>("DurationSeconds")
                         .HasColumnType("double precision");
 
@@ -334,6 +397,9 @@ namespace Ablations.Core.Store.Migrations.Postgres
 
                     b.Property<string>("JobId")
                         .HasColumnType("text");
+
+                    b.Property<double?>("MemoryGb")
+                        .HasColumnType("double precision");
 
                     b.Property<string>("Phase")
                         .HasColumnType("text");

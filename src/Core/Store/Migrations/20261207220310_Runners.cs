@@ -1,0 +1,73 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Ablations.Core.Store.Migrations
+{
+    /// <inheritdoc />
+    public partial class Runners : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "Devices",
+                table: "stages",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 1); // stages stored before placement needed one device
+
+            migrationBuilder.AddColumn<double>(
+                name: "MemoryGb",
+                table: "stages",
+                type: "REAL",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "runners",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Host = table.Column<string>(type: "TEXT", nullable: false),
+                    Pid = table.Column<int>(type: "INTEGER", nullable: false),
+                    Devices = table.Column<string>(type: "TEXT", nullable: false),
+                    WorkersPerDevice = table.Column<int>(type: "INTEGER", nullable: false),
+                    Queues = table.Column<string>(type: "TEXT", nullable: false),
+                    MemoryGb = table.Column<double>(type: "REAL", nullable: true),
+                    Version = table.Column<string>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    HeartbeatAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StaleAfterSeconds = table.Column<double>(type: "REAL", nullable: false),
+                    State = table.Column<string>(type: "TEXT", nullable: false),
+                    DrainRequested = table.Column<bool>(type: "INTEGER", nullable: false),
+                    StoppedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_runners", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_runners_Name",
+                table: "runners",
+                column: "Name");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "runners");
+
+            migrationBuilder.DropColumn(
+                name: "Devices",
+                table: "stages");
+
+            migrationBuilder.DropColumn(
+                name: "MemoryGb",
+                table: "stages");
+        }
+    }
+}
