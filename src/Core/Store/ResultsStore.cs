@@ -81,6 +81,10 @@ public sealed partial class ResultsStore
         if (Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0) return false;
         command.CommandText = "SELECT MAX(\"MigrationId\") FROM \"__EFMigrationsHistory\"";
         if (command.ExecuteScalar() is not string applied || string.CompareOrdinal(applied, latest) < 0) return false;
+        if (string.CompareOrdinal(applied, latest) > 0)
+            throw new StoreUnavailableException($"{location.Display}: this store was migrated by a newer version of ablate (its schema is at " +
+                $"migration {applied}; this build knows up to {latest}), whose rows this one could misread or damage; upgrade ablate here " +
+                "to the version the other nodes run (docs/cluster.md, \"Upgrades\"), or point --db at a store this version made");
         if (location.Provider != StoreProvider.Sqlite) return true;
         // A row in EF Core's lock table was left by a process that died while migrating: the slow path clears it under MigrationLock.
         if (MigrationLock.HasRow(connection)) return false;
