@@ -40,9 +40,9 @@ public sealed class StageScheduler(ResultsStore store, IJobQueue queue)
     public void Ended() => TopUp();
 
     /// <summary>A runner's start and its periodic sweep: stages of dead workers (running, or fetched ahead) back in the queue, then a top-up.</summary>
-    public void Sweep(TimeSpan staleAfter, Func<string, bool> isDead)
+    public void Sweep(TimeSpan staleAfter, Func<string, bool> isDead, string? sweeper = null)
     {
-        Enqueue(store.RequeueAbandoned(staleAfter, isDead));
+        Enqueue(store.RequeueAbandoned(staleAfter, isDead, sweeper));
         TopUp();
     }
 

@@ -97,14 +97,16 @@ public sealed partial class ResultsStore
         r.State is RunnerState.Running or RunnerState.Draining && now - r.HeartbeatAt > TimeSpan.FromSeconds(r.StaleAfterSeconds);
 
     /// <summary>
-    /// Part of every runner's sweep: live runners whose heartbeat is late become Lost; returns the ids of runners that
+    /// Part of every runner's sweep: live runners whose heartbeat is late become Lost (a runner never marks itself: a
+    /// heartbeat its own busy process delayed is not a crash); returns the ids of runners that
     /// are Lost or Stopped, whose stages <see cref="RequeueAbandoned"/> then takes back without waiting for each stage's
     /// own heartbeat to go stale.
     /// </summary>
-    internal static HashSet<string> MarkLostRunners(AblationsDbContext db)
+    internal static HashSet<string> MarkLostRunners(AblationsDbContext db, string? sweeper)
     {
         var now = DateTime.UtcNow;
-        foreach (var late in db.Runners.AsNoTracking().Where(r => r.State == RunnerState.Running || r.State == RunnerState.Draining).ToList().Where(r => IsLate(r, now)))
+        foreach (var late in db.Runners.AsNoTracking().Where(r => r.State == RunnerState.Running || r.State == RunnerState.Draining).ToList()
+                     .Where(r => r.Id != sweeper && IsLate(r, now)))
             db.Runners.Where(r => r.Id == late.Id && r.HeartbeatAt == late.HeartbeatAt)
                 .ExecuteUpdate(u => u.SetProperty(r => r.State, RunnerState.Lost).SetProperty(r => r.StoppedAt, now));
         return db.Runners.Where(r => r.State == RunnerState.Lost || r.State == RunnerState.Stopped).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);

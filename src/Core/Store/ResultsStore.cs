@@ -247,17 +247,18 @@ public sealed partial class ResultsStore
     /// dead worker, is deleted by the scheduler): Running stages go back to Queued, and Queued stages a worker had fetched
     /// ahead (<see cref="Hold"/>) lose the hold. A worker is gone when its heartbeat is older than <paramref name="staleAfter"/>,
     /// or <paramref name="isDead"/> says so (a process on this host that no longer exists), or its runner is Lost or Stopped
-    /// in the registry (<see cref="MarkLostRunners"/>, which this sweep runs first). Guarded per stage and worker,
+    /// in the registry (<see cref="MarkLostRunners"/>, which this sweep runs first; never the <paramref name="sweeper"/>'s
+    /// own runner, whose heartbeat a busy machine may have delayed). Guarded per stage and worker,
     /// so it never steals a live claim twice.
     /// </summary>
-    public IReadOnlyList<ReadyStage> RequeueAbandoned(TimeSpan staleAfter, Func<string, bool> isDead) => Guard(() =>
+    public IReadOnlyList<ReadyStage> RequeueAbandoned(TimeSpan staleAfter, Func<string, bool> isDead, string? sweeper = null) => Guard(() =>
     {
         using var db = NewContext();
         var stale = DateTime.UtcNow - staleAfter;
         var held = db.Stages.AsNoTracking().Where(s => s.Status == StageStatus.Running || (s.Status == StageStatus.Queued && s.Worker != null))
             .Select(s => new { s.Hash, s.Queue, s.Status, s.Worker, s.HeartbeatAt, s.JobId }).ToList();
         var requeued = new List<ReadyStage>();
-        var gone = MarkLostRunners(db);
+        var gone = MarkLostRunners(db, sweeper);
         foreach (var s in held.Where(s => s.HeartbeatAt < stale || (s.Worker is not null && (isDead(s.Worker) || gone.Contains(RunnerOf(s.Worker))))))
         {
             var moved = db.Stages.Where(x => x.Hash == s.Hash && x.Worker == s.Worker && x.Status == s.Status)

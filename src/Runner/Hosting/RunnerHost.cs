@@ -41,7 +41,7 @@ public sealed class RunnerHost : IDisposable
         try
         {
             Register();
-            _scheduler.Sweep(settings.StaleAfter, WorkerId.IsDeadOnThisHost);
+            _scheduler.Sweep(settings.StaleAfter, WorkerId.IsDeadOnThisHost, Host.WorkerName);
         }
         catch
         {
@@ -122,7 +122,7 @@ public sealed class RunnerHost : IDisposable
         try
         {
             DiskFull.Check(_workspace.Root);
-            _scheduler.Sweep(_settings.StaleAfter, WorkerId.IsDeadOnThisHost);
+            _scheduler.Sweep(_settings.StaleAfter, WorkerId.IsDeadOnThisHost, Host.WorkerName);
         }
         catch (Exception e) when (e is StoreUnavailableException or Core.Execution.NodeUnavailableException)
         {

@@ -325,7 +325,9 @@ public sealed class StageExecutionHost : IStageJobHandler
 
     private void HandleFailure(string hash, string worker, int attempt, Exception e, CancellationToken shutdown, TextWriter log)
     {
-        if (e is OperationCanceledException && shutdown.IsCancellationRequested)
+        // A runner that stops (SIGTERM, a drain) cancels its stages; the trainer answers with a checkpoint and a Cancelled
+        // failure of its own, which is this interruption too, not a user's cancel: the stage goes back to the queue.
+        if (shutdown.IsCancellationRequested && e is OperationCanceledException or StageFailedException { Kind: FailureKind.Cancelled })
         {
             _store.Release(hash, worker);
             log.WriteLine("== interrupted by runner shutdown; back in the queue");
