@@ -56,6 +56,9 @@ public sealed class StageScheduler(ResultsStore store, IJobQueue queue)
         if (store.Unhold(hash, worker) is { } stage) Enqueue([stage]);
     }
 
+    /// <summary>A stage released back to Queued by a runner that stops after a delivery that ends normally: a new job for another runner.</summary>
+    public void Released(string hash, string queue) => Enqueue([new ReadyStage(hash, queue)]);
+
     /// <summary>A starting runner's offer to take parked stages (Queued without a job) of its queues that it can run.</summary>
     public void Unpark(IReadOnlyCollection<string> queues, Func<StageNeeds, bool> canTake) =>
         Enqueue(store.Parked(queues).Where(p => canTake(p.Needs)).Select(p => p.Stage));

@@ -491,10 +491,11 @@ public sealed partial class ResultsStore
     });
 
     /// <summary>Puts a stage interrupted by a runner shutdown back on the queue without counting the attempt as failed.</summary>
-    public void Release(string hash, string worker) => Guard(() =>
+    /// <returns>True when it was this worker's and is Queued again.</returns>
+    public bool Release(string hash, string worker) => Guard(() =>
     {
         using var db = NewContext();
-        return Requeue(db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running));
+        return Requeue(db.Stages.Where(s => s.Hash == hash && s.Worker == worker && s.Status == StageStatus.Running)) == 1;
     });
 
     /// <summary>

@@ -53,10 +53,40 @@ public sealed class StageExecutionHost : IStageJobHandler
     /// run stages (<see cref="NodeUnavailableException"/>: a device gone, the disk full). The stage it was running goes
     /// back to the queue when the store can still say so, else it is re-queued when a runner starts again.
     /// </summary>
-    public event Action<Exception>? MustStop;
+    /// <remarks>
+    /// The queue's workers start inside the runner's constructor, before its owner can subscribe: a reason met by then is
+    /// kept and given to the first handler as it subscribes, instead of being lost while the runner goes on.
+    /// </remarks>
+    public event Action<Exception>? MustStop
+    {
+        add
+        {
+            Exception? unheard;
+            lock (_stopGate)
+            {
+                _mustStop += value;
+                unheard = _unheard;
+            }
+            if (unheard is not null) value?.Invoke(unheard);
+        }
+        remove { lock (_stopGate) _mustStop -= value; }
+    }
 
-    /// <summary>Reports a store failure met outside a stage (the recovery sweep) the same way.</summary>
-    public void ReportMustStop(Exception e) => MustStop?.Invoke(e);
+    private readonly object _stopGate = new();
+    private Action<Exception>? _mustStop;
+    private Exception? _unheard;
+
+    /// <summary>Reports that this runner must stop (a store failure, the node unusable, the registry saying it is lost).</summary>
+    public void ReportMustStop(Exception e)
+    {
+        Action<Exception>? handlers;
+        lock (_stopGate)
+        {
+            handlers = _mustStop;
+            if (handlers is null) _unheard ??= e;
+        }
+        handlers?.Invoke(e);
+    }
 
     public void Execute(string hash, CancellationToken shutdown)
     {
@@ -66,11 +96,11 @@ public sealed class StageExecutionHost : IStageJobHandler
         }
         catch (Exception e) when (e is StoreUnavailableException or NodeUnavailableException)
         {
-            MustStop?.Invoke(e);
+            ReportMustStop(e);
         }
         catch (Exception e) when (DiskFull.Is(e))
         {
-            MustStop?.Invoke(DiskFull.Error(_workspace.Root, e)); // before the stage's own handlers took over (its folders)
+            ReportMustStop(DiskFull.Error(_workspace.Root, e)); // before the stage's own handlers took over (its folders)
         }
     }
 
@@ -104,7 +134,7 @@ public sealed class StageExecutionHost : IStageJobHandler
             StageEnded?.Invoke(hash, StageOutcome.Failed);
             return;
         }
-        ExecuteClaimed(hash, worker, claim, slot, shutdown);
+        ExecuteClaimed(hash, worker, needs.Queue, claim, slot, shutdown);
     }
 
     /// <summary>
@@ -152,7 +182,7 @@ public sealed class StageExecutionHost : IStageJobHandler
         shutdown.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
     }
 
-    private void ExecuteClaimed(string hash, string worker, ClaimedStage claim, DeviceSlots.Lease slot, CancellationToken shutdown)
+    private void ExecuteClaimed(string hash, string worker, string queue, ClaimedStage claim, DeviceSlots.Lease slot, CancellationToken shutdown)
     {
         var (type, attempt) = (claim.Type, claim.Attempts);
         var device = slot.Device;
@@ -260,7 +290,8 @@ public sealed class StageExecutionHost : IStageJobHandler
             TryDelete(staging);
             var node = e as NodeUnavailableException ?? DiskFull.Error(_workspace.Root, e);
             log.WriteLine($"== stopped, back in the queue: {node.Message}");
-            TryRelease(hash, worker);
+            // This delivery ends normally (the runner stops after it), so the stage needs a job of its own for another node.
+            if (TryRelease(hash, worker)) TryEnqueue(hash, queue);
             throw node;
         }
         catch (InputInvalidatedException e)
@@ -283,8 +314,8 @@ public sealed class StageExecutionHost : IStageJobHandler
     /// <summary>
     /// Role → folder and role → root hash of every input, each checked against its manifest first. A bad input is
     /// invalidated and this stage goes back to Pending until it is recomputed, unless this node cannot see the artifact
-    /// root at all: then nothing is invalidated and the attempt fails as transient, so another node (or a remounted
-    /// share) can take it.
+    /// root at all: then nothing is invalidated, the stage goes back to the queue uncounted and this runner stops (exit 3),
+    /// so another node (or this one, the share remounted) takes it.
     /// </summary>
     private (IReadOnlyDictionary<string, string> Dirs, IReadOnlyDictionary<string, string> Roots) ResolveInputs(string hash, string worker, IReadOnlyDictionary<string, string> inputs)
     {
@@ -295,7 +326,9 @@ public sealed class StageExecutionHost : IStageJobHandler
             var finding = _verifier.Check(inputHash, full: false);
             if (!finding.Usable)
             {
-                if (!_verifier.RootVisible()) throw new StageFailedException(FailureKind.Transient, _verifier.RootInvisibleMessage());
+                // Not this stage's fault, nor one a retry here would fix: every stage with inputs would meet it on this node.
+                // The runner stops (exit 3) and the stage goes back to the queue uncounted, for a node that sees the share.
+                if (!_verifier.RootVisible()) throw new NodeUnavailableException(_verifier.RootInvisibleMessage());
                 _verifier.Invalidate(finding);
                 _store.WaitForInputs(hash, worker);
                 throw new InputInvalidatedException($"input '{role}' ({inputHash[..12]}, {finding.Kind}) is {finding.State.ToString().ToLowerInvariant()}: {finding.Describe()}");
@@ -356,10 +389,16 @@ public sealed class StageExecutionHost : IStageJobHandler
     };
 
     /// <summary>Back to the queue without counting the attempt, if the store can still be written; else a later runner re-queues it.</summary>
-    private void TryRelease(string hash, string worker)
+    private bool TryRelease(string hash, string worker)
     {
-        try { _store.Release(hash, worker); }
-        catch (StoreUnavailableException) { }
+        try { return _store.Release(hash, worker); }
+        catch (StoreUnavailableException) { return false; }
+    }
+
+    private void TryEnqueue(string hash, string queue)
+    {
+        try { _scheduler.Released(hash, queue); }
+        catch (Exception e) when (e is StoreUnavailableException or InvalidOperationException) { } // the next sweep or `run` finds it Queued
     }
 
     private static void TryFlush(MetricWriter metrics, TextWriter log)

@@ -107,7 +107,8 @@ public sealed class ClusterTests
     /// <summary>
     /// `ablate runner --drain a` from another process: runner a stops taking work, its training stage checkpoints and is
     /// Queued again the moment a exits 0 (its stale-after is 10 minutes, so no sweep could have done it), and runner b, on
-    /// another host, resumes it from that checkpoint. 4,800 web images: 1,200 steps, so the drain lands mid-training.
+    /// another host, resumes it from that checkpoint; a node without the shared artifact folder in between gives it back
+    /// untouched. 4,800 web images: 1,200 steps, so the drain lands mid-training.
     /// </summary>
     [SkippableFact]
     public void DrainFromAnywhere_TrainingStageCheckpointsAndIsRequeuedAtOnce_AnotherHostResumesIt()
@@ -135,6 +136,17 @@ public sealed class ClusterTests
         Assert.Contains("runner: draining", drained.Stdout);
         Assert.True((Student().Status, Student().Worker) == (StageStatus.Queued, null), $"{Student().Status}\n{drained.All}\n{Log(dir, Student())}");
         Assert.Equal(RunnerState.Stopped, store.Runners(all: true).Single(v => v.Runner.Name == "a").Runner.State);
+
+        // A node that does not see the shared artifact folder (not mounted: its workspace is elsewhere) takes the stage,
+        // finds none of the recorded artifacts, invalidates nothing, gives the stage back uncounted and stops with exit 3.
+        using (var elsewhere = new TempDir())
+        {
+            var blind = Ablate.Wait(Ablate.Start(elsewhere.Path, "runner", "--db", db, "--name", "blind", "--threads", "1"), TimeSpan.FromSeconds(90));
+            Assert.True(blind.ExitCode == 3, blind.All);
+            Assert.Contains("mount the shared artifact folder at this path", blind.Stderr.Replace("\n", ""));
+            Assert.Equal((StageStatus.Queued, 0), (Student().Status, Student().Attempts));
+            Assert.All(store.StagesOf(expId).Where(s => s.Type != "student" && s.Type != "eval"), s => Assert.Equal(StageStatus.Succeeded, s.Status));
+        }
 
         var b = StartOnHost("node-b", dir.Path, "runner", "--db", db, "--name", "b", "--threads", "1");
         try
