@@ -78,8 +78,10 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
     private static string Detail(StageRow s, Placing where) => s.Status switch
     {
         StageStatus.Failed => $"{s.FailureKind}: {ProgressView.FirstLine(s.Error)}",
-        StageStatus.Running or StageStatus.Queued when s.Worker is { } w && (Runner.Hosting.WorkerId.IsDeadOnThisHost(w) || where.RunnerGone(w)) =>
-            "its runner is gone; re-queued by the next sweep of a live runner (`ablate run` or `ablate runner`)",
+        StageStatus.Running or StageStatus.Queued when s.Worker is { } w && Runner.Hosting.WorkerId.IsDeadOnThisHost(w) =>
+            "its runner process is gone; re-queued when a runner starts (`ablate run` or `ablate runner`)",
+        StageStatus.Running or StageStatus.Queued when s.Worker is { } w && where.RunnerGone(w) =>
+            "its runner is lost or stopped (`ablate runners --all`); re-queued by the next sweep of a live runner",
         StageStatus.Queued when s.Worker is not null => "fetched by a runner, waiting for a free worker",
         StageStatus.Queued when where.NobodyCanTake(s) is { } why => why,
         _ => s.Phase ?? "",

@@ -40,7 +40,11 @@ public sealed class RunnerHost : IDisposable
         _workers = queue.StartWorkers(Host.WorkerName, settings.Queues.ToList(), Host.Slots + Math.Max(0, settings.Prefetch), Host);
         try
         {
-            Register();
+            // A name the operator chose may clash with a live runner's: that refuses the start, so it is checked first.
+            // A default name (host:pid) cannot clash, and its registration is a write that may wait behind another
+            // process's long transaction (a 10,000-cell submit): it goes beside the work instead of before it.
+            if (settings.Name is not null) Register();
+            else _registering = Task.Run(RegisterInBackground);
             _scheduler.Sweep(settings.StaleAfter, WorkerId.IsDeadOnThisHost, Host.WorkerName);
         }
         catch
@@ -69,8 +73,28 @@ public sealed class RunnerHost : IDisposable
             Devices = string.Join(",", _settings.Devices), WorkersPerDevice = _settings.WorkersPerDevice, Queues = string.Join(",", _settings.Queues),
             MemoryGb = _settings.MemoryGb, Version = Version, StaleAfterSeconds = _settings.StaleAfter.TotalSeconds,
         });
+        _registered = true;
         var offer = Host.Offer;
         _scheduler.Unpark(_settings.Queues.ToList(), needs => Placement.Misfit(needs, offer) is null);
+    }
+
+    private Task? _registering;
+    private volatile bool _registered;
+
+    private void RegisterInBackground()
+    {
+        try
+        {
+            Register();
+        }
+        catch (Exception e) when (e is StoreUnavailableException)
+        {
+            Host.ReportMustStop(e);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"runner: could not register in the store: {e.Message}");
+        }
     }
 
     /// <summary>This build's version, as runners show it (an operator sees a node an upgrade left behind).</summary>
@@ -82,6 +106,7 @@ public sealed class RunnerHost : IDisposable
 
     private void Beat()
     {
+        if (!_registered) return; // no row yet: the store would answer "lost"
         if (Interlocked.Exchange(ref _beating, 1) == 1) return;
         try
         {
@@ -123,6 +148,13 @@ public sealed class RunnerHost : IDisposable
         {
             DiskFull.Check(_workspace.Root);
             _scheduler.Sweep(_settings.StaleAfter, WorkerId.IsDeadOnThisHost, Host.WorkerName);
+            // A stage parked while no live runner could take it (say this one had not registered yet) is enqueued by
+            // the next sweep of a runner that can, not only by a runner that starts later.
+            if (_registered)
+            {
+                var offer = Host.Offer;
+                _scheduler.Unpark(_settings.Queues.ToList(), needs => Placement.Misfit(needs, offer) is null);
+            }
         }
         catch (Exception e) when (e is StoreUnavailableException or Core.Execution.NodeUnavailableException)
         {
@@ -143,6 +175,7 @@ public sealed class RunnerHost : IDisposable
         _beat.Dispose();
         _sweep.Dispose();
         _workers.Dispose();
+        try { _registering?.Wait(); } catch (AggregateException) { } // its own failures were reported
         ReleaseWhatIsStillHeld();
         try { _store.RunnerStopped(Host.WorkerName); }
         catch (StoreUnavailableException) { } // then it shows as lost once its heartbeat is late, which is the truth the store can tell

@@ -83,4 +83,36 @@ public sealed class BrowserTests(GridWorkspace grid) : IClassFixture<GridWorkspa
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Succeeded Jobs");
         Assert.Empty(blocked);
     }
+
+    /// <summary>
+    /// The runners page, reached from the header as a user would: the grid's local runner (`ablate run` started it) is
+    /// listed with its host, devices and state, stopped since the run ended; its reload script passes the CSP.
+    /// </summary>
+    [SkippableFact]
+    public async Task RunnersPage_ListsTheRunnerThatRanTheGrid_InChromium()
+    {
+        Skip.If(!File.Exists(Chromium) && Environment.GetEnvironmentVariable("CI") != "true",
+            $"{Chromium} is not installed (apt-get install -y chromium); CI installs it and runs this test");
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        await using var server = await grid.Serve();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Launch(playwright);
+        var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
+        var blocked = new List<string>();
+        page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal)) blocked.Add(m.Text); };
+
+        await page.GotoAsync(server.Address.ToString());
+        await page.Locator("header nav a", new() { HasText = "runners" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Runners");
+        var row = page.Locator("#runners tbody tr");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row.Locator("td").Nth(1)).ToHaveTextAsync(Environment.MachineName);
+        await Assertions.Expect(row.Locator("td").Nth(3)).ToHaveTextAsync("stopped");
+        await Assertions.Expect(row.Locator("td").Nth(4)).ToContainTextAsync("cpu");
+        await page.ReloadAsync(); // the page's own reload script ran or not, a reload shows the same registry
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        Assert.Empty(blocked);
+    }
 }
