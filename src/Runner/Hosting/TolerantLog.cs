@@ -2,7 +2,10 @@ namespace Ablations.Runner.Hosting;
 
 /// <summary>
 /// A stage's log file that never throws: a full disk must not turn a log line written in an error handler into a
-/// second, unrelated exception. Lines it could not write are dropped; the runner reports the full disk itself.
+/// second, unrelated exception. Lines it could not write are dropped; the runner reports the full disk itself. So are
+/// lines written after it was disposed: a stage's heartbeat timer callback already running when the stage ends (Timer's
+/// Dispose does not wait for it) logs its failure into the closed file; that ObjectDisposedException escaped from a
+/// thread-pool callback and killed the runner (exit 134) in a smoke run under load.
 /// </summary>
 internal sealed class TolerantLog(string path) : TextWriter
 {
@@ -34,7 +37,7 @@ internal sealed class TolerantLog(string path) : TextWriter
         lock (_inner)
         {
             try { write(_inner); }
-            catch (IOException) { }
+            catch (Exception e) when (e is IOException or ObjectDisposedException) { }
         }
     }
 

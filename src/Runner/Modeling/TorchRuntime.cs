@@ -47,6 +47,7 @@ public static class TorchRuntime
     /// </summary>
     public static T Build<T>(long? seed, Func<T> build)
     {
+        _ = _cpuKernels.Value; // every model is built here, so no convolution runs before the kernels are chosen
         lock (GlobalGenerator)
         {
             if (seed is { } s)
@@ -84,7 +85,59 @@ public static class TorchRuntime
     private static bool Initialise()
     {
         SetThreads(_requestedThreads);
+        _ = _cpuKernels.Value;
         return true;
+    }
+
+    private static readonly Lazy<bool> _cpuKernels = new(UseAtenConvolutions);
+
+    /// <summary>
+    /// Turns off libtorch's oneDNN (mkldnn) and NNPACK back ends for the whole process, so every CPU convolution runs
+    /// ATen's own kernel (im2col + GEMM). libtorch 2.10's oneDNN 3.7.1 convolutions compute wrong numbers on the machine
+    /// this project runs on (an AVX-512 AMD EPYC, family 26, in a virtual machine; why there, not known): whenever a
+    /// channel count it reads is not a multiple of its block (16 with AVX-512, 8 with AVX2) — the input of a forward pass
+    /// (cnn-small's 24 → 48 convolution), the output gradient of a backward pass — it pads the channels and the padding is
+    /// not zeros but whatever the allocator left there. The result depends on the heap's history: one stage alone in a
+    /// process got the same wrong numbers every time (so runs looked reproducible), but with two stages training side by
+    /// side the garbage changed from run to run and was sometimes NaN ("loss is NaN at step 1" in the captioner, captions
+    /// sampled from a broken forward pass). Measured here: a 32 × 24 × 4 × 4 float32 convolution was off by 2.3 (or NaN)
+    /// from the float64 one with oneDNN, by 2e-6 without. ATen's kernel makes the convolution layers about twice as slow to
+    /// train here (cnn-small, batch 128 at 32 px: 29 → 58 ms a step). NNPACK, which would take over forward-only
+    /// convolutions, is turned off too, so training and inference use one kernel. TorchSharp 0.107 has no setting for
+    /// either, so at::Context is called directly (Itanium C++ names: Linux and macOS builds of libtorch).
+    /// </summary>
+    private static bool UseAtenConvolutions()
+    {
+        torch.InitializeDeviceType(DeviceType.CPU); // loads libtorch the way TorchSharp does, before the calls below bind to it
+        var context = AtenContext.Global();
+        AtenContext.SetMkldnn(context, false);
+        AtenContext.SetNnpack(context, false);
+        if (AtenContext.Mkldnn(context) || AtenContext.Nnpack(context))
+            throw new InvalidOperationException("libtorch kept its oneDNN or NNPACK convolutions enabled");
+        return true;
+    }
+
+    /// <summary>The few <c>at::Context</c> members libtorch_cpu exports that TorchSharp does not wrap (member functions: the context is the first argument).</summary>
+    private static class AtenContext
+    {
+        private const string Lib = "libtorch_cpu";
+
+        [DllImport(Lib, EntryPoint = "_ZN2at13globalContextEv")]
+        public static extern IntPtr Global();
+
+        [DllImport(Lib, EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+        public static extern void SetMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+        [DllImport(Lib, EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
+        [return: MarshalAs(UnmanagedType.U1)]
+        public static extern bool Mkldnn(IntPtr context);
+
+        [DllImport(Lib, EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+        public static extern void SetNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+        [DllImport(Lib, EntryPoint = "_ZNK2at7Context17userEnabledNNPACKEv")]
+        [return: MarshalAs(UnmanagedType.U1)]
+        public static extern bool Nnpack(IntPtr context);
     }
 
     /// <summary>
