@@ -21,10 +21,11 @@
 #      SCALE_IDLE (5) s before each grid: what their queue polling costs with nothing queued. In the first repeat, the
 #      largest count once more with synchronous_commit=off for the case's database (a diagnostic: how much of the limit
 #      is waiting for WAL flushes; not a setting to run with).
-#  (d) per-running-stage costs, 8 runners × 2 workers, 16 stages of SCALE_HOLD (14) s running at once, measured over
-#      SCALE_STEADY (6) s while all run: heartbeats (`sleep` stages, `--heartbeat 0.1` to have many), then metric points
-#      (bench/scale_points.py prints SCALE_POINT_RATE (100) points a second, default 2 s heartbeat): PostgreSQL and runner
-#      CPU per heartbeat and per point, and the statements a running stage causes per second.
+#  (d) what running stages cost, measured over SCALE_STEADY (6) s while every slot runs a stage of SCALE_HOLD (16) s:
+#      8 runners × 8 workers with 64 `sleep` stages (8 s longer) at default settings (eight nodes of 8 devices in miniature: the
+#      statements and CPU per running stage and second); 8 × 2 with 16 `sleep` stages and `--heartbeat 0.1` (many
+#      heartbeats: the cost of one); 8 × 2 with 16 stages printing SCALE_POINT_RATE (25) metric points a second
+#      (bench/scale_points.py; the cost of a point). Once (SCALE_D_REPEATS): these are costs to plan with, not ratios.
 #
 # Every case: create the database, `ablate submit` a warm-up grid (2 × sleep 0.2 per worker), start the runners and wait
 # for the warm-up to finish (so the runners are started, connected and have run the store's queries once), then
@@ -49,9 +50,10 @@ noop=${SCALE_NOOP_STAGES:-1000}
 counts=${SCALE_RUNNERS:-1 2 4 8}
 timeout=${SCALE_TIMEOUT:-600}
 idle=${SCALE_IDLE:-5}
-hold=${SCALE_HOLD:-14}
+hold=${SCALE_HOLD:-16}
 steady=${SCALE_STEADY:-6}
-point_rate=${SCALE_POINT_RATE:-100}
+point_rate=${SCALE_POINT_RATE:-25}
+d_repeats=${SCALE_D_REPEATS:-1}  # per-stage cost calibration: once unless asked
 root=$(cd "$(dirname "$0")/.." && pwd)
 py=/usr/bin/python3
 helper=$root/bench/scale_postgres.py
@@ -183,10 +185,12 @@ run_case() {
   sleep 0.5
   polls=0
   local launch; launch=$(date +%s.%N)
-  (cd "$d" && "${ablate[@]}" submit spec.yaml --db "$url" > submit.log 2>&1) || { echo "submit failed: $(cat "$d/submit.log")" >&2; exit 1; }
+  (cd "$d" && exec "${ablate[@]}" submit spec.yaml --db "$url" > submit.log 2>&1) &
+  local submit=$!
   local steady_args=()
   if [ "${8:-0}" != 0 ]; then
-    # Every slot running: statements and CPU over a window of that steady state (heartbeats, metric flushes).
+    # Every slot running: statements and CPU over a window of that steady state (heartbeats, metric flushes). The runners
+    # start stages while the submit is still enqueueing, so this watches from the submit's start.
     local t0=$SECONDS
     until [ "$(psql -d "$db" -c "SELECT count(*) FROM stages WHERE \"Status\" = 'Running'")" -ge $((n * w)) ]; do
       polls=$((polls + 1))
@@ -199,8 +203,10 @@ run_case() {
     sleep "$8"
     local s1; s1=$(date +%s.%N)
     $py "$helper" stats --port "$port" --db "$db" > "$d/steady1.json"
-    steady_args=(--steady-from "$s0" --steady-to "$s1" --steady-stats "$d/steady0.json,$d/steady1.json")
+    local still; still=$(psql -d "$db" -c "SELECT count(*) FROM stages WHERE \"Status\" = 'Running'"); polls=$((polls + 1))
+    steady_args=(--steady-from "$s0" --steady-to "$s1" --steady-stats "$d/steady0.json,$d/steady1.json" --steady-running "$still")
   fi
+  wait "$submit" || { echo "submit failed: $(cat "$d/submit.log")" >&2; exit 1; }
   wait_done "$db" "$exp" "$name"
   $py "$helper" stats --port "$port" --db "$db" > "$d/stats.json"
   # the polls of wait_done and the reset are transactions of this database too, not the runners'
@@ -213,6 +219,12 @@ EOF
   for p in "${runner_pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${runner_pids[@]}"; do wait "$p" 2>/dev/null || true; done
   runner_pids=()
+  for i in $(seq "$n"); do
+    if grep -q '^Unhandled exception' "$d/runner$i.log"; then
+      echo "  $name: runner $i crashed: $(grep -A4 '^Unhandled exception' "$d/runner$i.log" | tr '\n' ' ' | cut -c1-400)"
+      cp "$d/runner$i.log" "$work/crashed-$name-runner$i.log"
+    fi
+  done
   local in_exp="SELECT rs.\"StageHash\" FROM run_stages rs JOIN runs r ON r.\"Id\" = rs.\"RunId\" JOIN experiments e ON e.\"Id\" = r.\"ExperimentId\" WHERE e.\"Name\" = '$exp'"
   psql -d "$db" -F '|' -c "SELECT \"Hash\", \"Worker\", extract(epoch FROM \"EnqueuedAt\"), extract(epoch FROM \"StartedAt\"),
       extract(epoch FROM \"FinishedAt\"), \"DurationSeconds\", \"Status\", \"Attempts\" FROM stages WHERE \"Hash\" IN ($in_exp)" > "$d/stages.psv"
@@ -264,12 +276,15 @@ fi
 
 if [[ " $parts " == *" d "* ]]; then
   echo
-  echo "(d) 8 runner processes × 2 workers, 16 stages running at once for ${steady}s of their ~${hold}s: heartbeats every 0.1 s (sleep stages),"
-  echo "    then heartbeats every 2 s with $point_rate metric points a second per stage (bench/scale_points.py)"
+  echo "(d) stages running, measured over ${steady}s while every slot runs (stages of ~${hold}s): 8 runner processes × 8 workers with 64"
+  echo "    sleep stages, default settings (a node of 8 devices, eight times); 8 × 2 with 16 sleep stages and heartbeats every 0.1 s;"
+  echo "    8 × 2 with 16 stages printing $point_rate metric points a second each (bench/scale_points.py), default 2 s heartbeat"
+  grid_spec "$work/running.yaml" running 64 "[sleep, \"$((hold + 8))\"]"  # 64 stages take seconds to start on 2 cores
   grid_spec "$work/hb.yaml" hb 16 "[sleep, \"$hold\"]"
   grid_spec "$work/points.yaml" points 16 "[$py, $root/bench/scale_points.py]" \
     "$(printf 'command_options:\n  env: {SCALE_POINT_RATE: "%s", SCALE_POINT_SECONDS: "%s"}\n' "$point_rate" "$hold")"
-  for r in $(seq "$repeats"); do
+  for r in $(seq "$d_repeats"); do
+    run_case running "$work/running.yaml" running 8 8 "$idle" "" "$steady"
     run_case heartbeat "$work/hb.yaml" hb 8 2 "$idle" "--heartbeat 0.1" "$steady"
     run_case points "$work/points.yaml" points 8 2 "$idle" "" "$steady"
   done

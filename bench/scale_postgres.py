@@ -316,10 +316,12 @@ def case(args):
         a, b = (json.load(open(f)) for f in args["steady_stats"].split(","))
         s0, s1 = a["t"], b["t"]
         st = {k: b[k] - a[k] for k in b if isinstance(b[k], (int, float))}
-        before = {q: (c, ms) for c, ms, q in a["top"]}
-        top = [[c - before.get(q, (0, 0))[0], ms - before.get(q, (0, 0))[1], q] for c, ms, q in b["top"]]
+        before = {qid: (c, ms) for c, ms, q, qid in a["top"]}
+        top = [[c - before.get(qid, (0, 0))[0], ms - before.get(qid, (0, 0))[1], q] for c, ms, q, qid in b["top"]]
         st["top"] = sorted((t for t in top if t[0] > 0), key=lambda t: -t[0])
         res["steady"] = {"seconds": s1 - s0, "cpu": window_cpu(samples, s0, s1), "stats": st}
+        if args.get("steady_running") and int(args["steady_running"]) < int(args.get("runners", 0)) * int(args.get("workers", 1)):
+            res["steady"]["partial"] = int(args["steady_running"])  # a stage ended inside the window: not a steady state
     report(res, int(args.get("runners", 0)), int(args.get("workers", 1)))
     if args.get("out"):
         with open(args["out"], "a") as f:
@@ -358,7 +360,8 @@ def report(res, runners, workers):
         print("    " + describe_window(f"idle, nothing queued, {res['idle']['conns_max']} connections", res["idle"]))
     if "steady" in res:
         w = res["steady"]
-        print("    " + describe_window("every slot running", w))
+        print("    " + describe_window("every slot running" if "partial" not in w else
+                                    f"NOT every slot running at the end ({w['partial']}), left out of the summary", w))
         for calls, ms, q in w["stats"]["top"][:10]:
             print(f"      {calls / w['seconds']:7.1f}/s {ms / max(1, calls):7.3f} ms  {q[:120]}")
     if "stats" in res:
@@ -367,7 +370,7 @@ def report(res, runners, workers):
               f" BEGIN/COMMIT {s['tx_calls'] / n:.1f}, other {s['utility_calls'] / n:.1f}"
               f" (executing: store {s['store_ms'] / n:.2f} ms, Hangfire {s['hangfire_ms'] / n:.2f} ms a stage);"
               f" commits {s['commits'] / n:.1f}, WAL {s['wal_bytes'] / n / 1024:.1f} KiB, WAL syncs {s['wal_sync'] / n:.2f} per stage")
-        for q in s["top"][:int(os.environ.get("SCALE_TOP", "0"))]:
+        for q in s["top"][:int(os.environ.get("SCALE_TOP", "0"))]:  # calls, ms, text, queryid
             print(f"      {q[0] / n:6.2f}/stage {q[1] / max(1, q[0]):7.3f} ms  {q[2][:110]}")
 
 
@@ -385,13 +388,13 @@ def stats(args):
     psql = Psql(args["port"])
     db = args["db"]
     t = time.time()  # the moment the counters are read, the end or start of the window they describe
-    rows = psql.query("SELECT s.calls, s.total_exec_time, s.rows, regexp_replace(s.query, '\\s+', ' ', 'g') FROM pg_stat_statements s "
+    rows = psql.query("SELECT s.queryid, s.calls, s.total_exec_time, s.rows, regexp_replace(s.query, '\\s+', ' ', 'g') FROM pg_stat_statements s "
                       "JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '%s' AND s.userid = 'ablate'::regrole "
-                      "ORDER BY s.calls DESC" % db, columns=4)
+                      "ORDER BY s.calls DESC" % db, columns=5)
     res = {f"{k}_{m}": 0 for k in ("store", "hangfire", "tx", "utility") for m in ("calls", "ms")}
     res["top"] = []
     res["heartbeats"] = res["metric_rows"] = res["metric_inserts"] = res["polls"] = 0
-    for calls, ms, nrows, q in rows:
+    for qid, calls, ms, nrows, q in rows:
         if q.startswith('UPDATE stages AS s SET "HeartbeatAt"'):
             res["heartbeats"] += int(calls)
         elif q.startswith("INSERT INTO metrics"):
@@ -410,7 +413,7 @@ def stats(args):
             kind = "store"
         res[kind + "_calls"] += int(calls)
         res[kind + "_ms"] += float(ms)
-        res["top"].append([int(calls), float(ms), q])
+        res["top"].append([int(calls), float(ms), q, qid])
     c = psql.query("SELECT xact_commit FROM pg_stat_database WHERE datname = '%s'" % db)
     res["commits"] = int(c[0][0]) if c else 0
     w = psql.query("SELECT wal_bytes, wal_sync, wal_records FROM pg_stat_wal")
@@ -577,15 +580,31 @@ def summary(files):
                 continue
             n = r["succeeded"]
             print(f"    statements by total time, {k} runner(s), first repeat (calls a stage, ms a call):")
-            for calls, ms, q in sorted(r["stats"]["top"], key=lambda x: -x[1])[:8]:
+            for calls, ms, q, *_ in sorted(r["stats"]["top"], key=lambda x: -x[1])[:8]:
                 print(f"      {calls / n:5.2f} {ms / max(1, calls):8.3f}  {q[:120]}")
+    for r in cases.get("running", []):
+        w = r.get("steady")
+        if not w or "partial" in w:
+            continue
+        sec, c, st = w["seconds"], w["cpu"], w["stats"]
+        k = 64
+        by = {}
+        for calls, ms, q in st["top"]:
+            by[q[:60]] = by.get(q[:60], 0) + calls
+        print(f"(d) 64 stages running on 8 runners × 8 workers, default settings ({sec:.1f} s): PostgreSQL {c['pg'] / sec:.3f} cores"
+              f" = {c['pg'] / sec / k * 1000:.2f} ms of CPU a second per running stage; runners {c['runner'] / sec:.3f} cores;"
+              f" per running stage and second: {st['heartbeats'] / sec / k:.2f} heartbeats, {st['store_calls'] / sec / k:.2f} store +"
+              f" {st['hangfire_calls'] / sec / k:.2f} Hangfire statements, {st['commits'] / sec / k:.2f} commits, {st['wal_sync'] / sec / k:.2f} WAL syncs;"
+              f" queue polls {st['polls'] / sec:.1f}/s in all")
+        for calls, ms, q in st["top"][:8]:
+            print(f"      {calls / sec / k:6.3f}/s a stage {ms / max(1, calls):7.3f} ms  {q[:110]}")
     hb, pts = cases.get("heartbeat", []), cases.get("points", [])
     if hb:
         # PostgreSQL CPU while 16 stages run, less what the queue polls cost at the idle rate measured in the same case
         def per(rs, unit):
             out = []
             for r in rs:
-                if "steady" not in r or "idle" not in r:
+                if "steady" not in r or "idle" not in r or "partial" in r["steady"]:
                     continue
                 w, i = r["steady"], r["idle"]
                 poll_pg = i["cpu"]["pg"] / max(1, i["stats"]["polls"])
