@@ -89,20 +89,8 @@ public sealed class ClusterTests
         Assert.Equal(StageStatus.Queued, store.StagesOf(store.FindExperiment("tpu")!.Id).Single().Status);
     }
 
-    // 1,200 web images, batch 4, one epoch: 300 steps, checkpoints after steps 100, 200 and 300 (as TrainingResumeTests).
-    private const string TrainingSpec = """
-        name: resume
-        method: grid
-        metric: {name: zeroshot_avg, goal: maximize}
-        seeds: [1]
-        stages:
-          world: {seed: 3, image_size: 16, web_pool: 1200, filtered_pool: 16, hq_pool: 16, eval_per_task: 8, retrieval: 8}
-          embed: {augment: {count: 2}}
-          student: {arch: cnn-tiny, epochs: 1, batch_size: 4, teachers: []}
-          eval: {tasks: [colour]}
-        parameters:
-          student.lr: {values: [0.002]}
-        """;
+    /// <summary>The student TrainingResumeTests resumes: 300 steps, checkpoints after steps 100, 200 and 300.</summary>
+    private const string TrainingSpec = TrainingResumeTests.Spec;
 
     /// <summary>
     /// `ablate runner --drain a` from another process: runner a stops taking work, its training stage checkpoints and is

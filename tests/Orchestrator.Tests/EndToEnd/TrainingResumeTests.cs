@@ -14,8 +14,8 @@ public sealed class TrainingResumeTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
-    // 1,200 web images, batch 4, one epoch: 300 steps, checkpoints after steps 100, 200 and 300.
-    private const string Spec = """
+    // 1,200 web images, batch 4, one epoch: 300 steps, checkpoints after steps 100, 200 and 300 (ClusterTests trains it too).
+    internal const string Spec = """
         name: resume
         method: grid
         metric: {name: zeroshot_avg, goal: maximize}
