@@ -38,7 +38,7 @@
 # Needs: apt-get install postgresql python3-torch. Usage: bench/scale-postgres.sh [REPEATS] (default 3); parts can be
 # chosen with SCALE_PARTS="a b c d", sizes with the variables named above. At REPEATS=3 on the 2-core machine of
 # bench/RESULTS.md, with other users taking about one core, it took 34 and 41 minutes with 1,000 no-op stages; the
-# default of 600 and 4 s idle windows take ~11 of those minutes off (about 20 minutes on a quiet machine, estimated).
+# default of 600 and 4 s idle windows take ~4 minutes off that (about 20 minutes on a quiet machine: estimated, not measured).
 # The PostgreSQL server, databases and logs go at the end unless SCALE_KEEP=1.
 set -euo pipefail
 repeats=${1:-3}
