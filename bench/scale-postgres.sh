@@ -14,11 +14,11 @@
 #  (b) enqueue → start latency (EnqueuedAt → StartedAt) with 2 runners: a grid of SCALE_LAT_STAGES (200) × `sleep 0.05`
 #      (stages wait behind the queue's window of 64: mostly queueing), and a chain of SCALE_CHAIN (100) `sleep 0.05`
 #      stages, each enqueued when the one before it succeeds, so a runner is idle when it arrives: the latency itself.
-#  (c) SCALE_NOOP_STAGES (1000) × `true` with 1, 2, 4, 8 runner processes × 2 workers (SCALE_RUNNERS): stages per
+#  (c) SCALE_NOOP_STAGES (600) × `true` with 1, 2, 4, 8 runner processes × 2 workers (SCALE_RUNNERS): stages per
 #      second (whole span and the middle 80% of finishes), CPU of PostgreSQL and of the runners per stage, the wait
 #      events of the bench's active backends (pg_stat_activity sampled every 0.25 s), and statements per stage
 #      (pg_stat_statements: the store's and Hangfire's), commits, WAL bytes and WAL syncs per stage; the runners idle for
-#      SCALE_IDLE (5) s before each grid: what their queue polling costs with nothing queued. In the first repeat, the
+#      SCALE_IDLE (4) s before each grid: what their queue polling costs with nothing queued. In the first repeat, the
 #      largest count once more with synchronous_commit=off for the case's database (a diagnostic: how much of the limit
 #      is waiting for WAL flushes; not a setting to run with).
 #  (d) what running stages cost, measured over SCALE_STEADY (6) s while every slot runs a stage of SCALE_HOLD (16) s:
@@ -36,8 +36,10 @@
 # ablate is measured as installed (docs/install.md): the script publishes it self-contained ReadyToRun composite into
 # bench/.ablate (about 4 minutes) unless ABLATE names an ablate to use (a path, or e.g. "dotnet path/to/ablate.dll").
 # Needs: apt-get install postgresql python3-torch. Usage: bench/scale-postgres.sh [REPEATS] (default 3); parts can be
-# chosen with SCALE_PARTS="a b c d", sizes with the variables named above. Takes ~20 minutes at REPEATS=3 on the
-# 2-core machine of bench/RESULTS.md; the PostgreSQL server, databases and logs go at the end unless SCALE_KEEP=1.
+# chosen with SCALE_PARTS="a b c d", sizes with the variables named above. At REPEATS=3 on the 2-core machine of
+# bench/RESULTS.md, with other users taking about one core, it took 34 and 41 minutes with 1,000 no-op stages; the
+# default of 600 and 4 s idle windows take ~4 minutes off that (about 20 minutes on a quiet machine: estimated, not measured).
+# The PostgreSQL server, databases and logs go at the end unless SCALE_KEEP=1.
 set -euo pipefail
 repeats=${1:-3}
 parts=${SCALE_PARTS:-a b c d}
@@ -46,10 +48,10 @@ steps=${SCALE_STEPS:-60}  # ~2 s of SGD steps after ~1 s importing torch, on one
 bare=${SCALE_BARE:-4}
 lat_stages=${SCALE_LAT_STAGES:-200}
 chain=${SCALE_CHAIN:-100}
-noop=${SCALE_NOOP_STAGES:-1000}
+noop=${SCALE_NOOP_STAGES:-600}
 counts=${SCALE_RUNNERS:-1 2 4 8}
 timeout=${SCALE_TIMEOUT:-600}
-idle=${SCALE_IDLE:-5}
+idle=${SCALE_IDLE:-4}
 hold=${SCALE_HOLD:-16}
 steady=${SCALE_STEADY:-6}
 point_rate=${SCALE_POINT_RATE:-25}

@@ -513,6 +513,22 @@ def summary(files):
               f" program slower when two share the cores {slow:.2f} s (n/2 × Δwall) + runner's time between stages {gap:.2f} s"
               f" (n/2 × Δ) + the rest {rest:.2f} s (unequal shares, start and end)")
         print(f"    ratio without the slower program {t1 / (t2 - slow):.2f}; without that and the between-stage change {t1 / (t2 - slow - gap):.2f}")
+        # An identity: span = n × (stage CPU a stage) ÷ (cores the stages got), so the ratio is (cores the stages got with 2
+        # runners ÷ with 1) × (stage CPU a stage with 1 ÷ with 2). With 2 runners the 2 cores went to the stages, to this
+        # bench's other processes (runners, watchdogs, PostgreSQL, sampler), to processes that are not the bench's, or idle.
+        def cores(name, key):
+            return statistics.median(r["cpu"][key] / r["span"] for r in cases[name] if "cpu" in r)
+        s1, s2 = cores("cpu-1", "stage"), cores("cpu-2", "stage")
+        c1 = statistics.median(r["cpu"]["stage"] / r["succeeded"] for r in cases["cpu-1"] if "cpu" in r)
+        c2 = statistics.median(r["cpu"]["stage"] / r["succeeded"] for r in cases["cpu-2"] if "cpu" in r)
+        print(f"    CPU accounting: the stages got {s1:.3f} cores with 1 runner and {s2:.3f} with 2 ({s2 / s1:.2f}×); a stage used"
+              f" {c1:.3f} vs {c2:.3f} CPU-s ({c1 / c2:.3f}×) → ratio {s2 / s1 * c1 / c2:.2f} (the spans' medians give {t1 / t2:.2f})")
+        for name, n_r in (("cpu-1", 1), ("cpu-2", 2)):
+            own = sum(cores(name, k) for k in ("runner", "watchdog", "pg", "monitor"))
+            print(f"    {name}: of {n_r} core(s) the stages could use at most, they got {cores(name, 'stage'):.3f}; the machine's 2 cores went to"
+                  f" stages {cores(name, 'stage'):.3f}, runners {cores(name, 'runner'):.3f}, PostgreSQL {cores(name, 'pg'):.3f},"
+                  f" sampler {cores(name, 'monitor'):.3f}, watchdogs {cores(name, 'watchdog'):.3f} (the bench's non-stage work {own:.3f}),"
+                  f" other processes {cores(name, 'other'):.3f}, idle {cores(name, 'idle'):.3f}, steal {cores(name, 'steal'):.3f}")
         for name in ("cpu-1", "cpu-2"):
             keys = ("stage", "runner", "watchdog", "pg", "monitor", "other", "idle", "steal")
             c = {k: med(name, "cpu", k) for k in keys}
