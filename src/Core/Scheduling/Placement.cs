@@ -42,11 +42,11 @@ public static class Placement
     /// </summary>
     public static string? NobodyCanTake(StageNeeds need, IReadOnlyList<RunnerRow> live)
     {
-        var misfits = live.Select(r => (Runner: r, Why: Misfit(need, RunnerOffer.Of(r)))).ToList();
+        var misfits = live.Select(r => (Runner: r, Offer: RunnerOffer.Of(r))).Select(x => (x.Runner, x.Offer, Why: Misfit(need, x.Offer))).ToList();
         if (misfits.Any(m => m.Why is null)) return null;
-        var serving = misfits.Where(m => RunnerOffer.Of(m.Runner).Queues.Contains(need.Queue)).ToList();
+        var serving = misfits.Where(m => m.Offer.Queues.Contains(need.Queue)).ToList();
         var why = live.Count == 0 ? "no runner is live"
-            : serving.Count == 0 ? $"no live runner serves queue {need.Queue} (they serve {string.Join(", ", live.SelectMany(r => RunnerOffer.Of(r).Queues).Distinct().Order())})"
+            : serving.Count == 0 ? $"no live runner serves queue {need.Queue} (they serve {string.Join(", ", misfits.SelectMany(m => m.Offer.Queues).Distinct().Order())})"
             : string.Join("; ", serving.Select(m => $"{m.Runner.Name}: {m.Why}").Distinct());
         return $"no live runner can take it ({why}); it needs {need.Describe()}: start one that can " +
                $"(`ablate runner --queues {need.Queue} --devices …{(need.MemoryGb is { } gb ? $" --memory {gb:0.#}" : "")}`), or change resources: and submit again";

@@ -74,6 +74,12 @@ public sealed class RunnerHost : IDisposable
             MemoryGb = _settings.MemoryGb, Version = Version, StaleAfterSeconds = _settings.StaleAfter.TotalSeconds,
         });
         _registered = true;
+        UnparkWhatThisRunnerCanTake();
+    }
+
+    /// <summary>Enqueues parked stages (queued, no job) of this runner's queues that it can take (Placement).</summary>
+    private void UnparkWhatThisRunnerCanTake()
+    {
         var offer = Host.Offer;
         _scheduler.Unpark(_settings.Queues.ToList(), needs => Placement.Misfit(needs, offer) is null);
     }
@@ -150,11 +156,7 @@ public sealed class RunnerHost : IDisposable
             _scheduler.Sweep(_settings.StaleAfter, WorkerId.IsDeadOnThisHost, Host.WorkerName);
             // A stage parked while no live runner could take it (say this one had not registered yet) is enqueued by
             // the next sweep of a runner that can, not only by a runner that starts later.
-            if (_registered)
-            {
-                var offer = Host.Offer;
-                _scheduler.Unpark(_settings.Queues.ToList(), needs => Placement.Misfit(needs, offer) is null);
-            }
+            if (_registered) UnparkWhatThisRunnerCanTake();
         }
         catch (Exception e) when (e is StoreUnavailableException or Core.Execution.NodeUnavailableException)
         {
