@@ -46,22 +46,25 @@ public static class StageTypes
 {
     public static readonly StageType World = new("world", "1", 3, [], c => WorldOptions.Bind(c).ToJson());
 
-    public static readonly StageType Teacher = new("teacher", "1", 90, ["world"], c => TeacherOptions.Bind(c).ToJson());
+    // Versions bumped together (teacher, captioner, captions, embed, student, dr_student, eval): every type that runs a
+    // CPU convolution. Before f273dc8 those ran libtorch's oneDNN kernel, which computes wrong numbers here for channel
+    // counts off its SIMD block (TorchRuntime.UseAtenConvolutions); results stored by such a build must not be reused.
+    public static readonly StageType Teacher = new("teacher", "2", 90, ["world"], c => TeacherOptions.Bind(c).ToJson());
 
-    public static readonly StageType Captioner = new("captioner", "1", 60, ["world"], c => CaptionerOptions.Bind(c).ToJson());
+    public static readonly StageType Captioner = new("captioner", "2", 60, ["world"], c => CaptionerOptions.Bind(c).ToJson());
 
-    public static readonly StageType Captions = new("captions", "1", 10, ["world", "captioner"], c => CaptionsOptions.Bind(c).ToJson());
+    public static readonly StageType Captions = new("captions", "2", 10, ["world", "captioner"], c => CaptionsOptions.Bind(c).ToJson());
 
-    public static readonly StageType Embed = new("embed", "1", 5, ["world", "teacher", "captions:*"], c => EmbedOptions.Bind(c).ToJson());
+    public static readonly StageType Embed = new("embed", "2", 5, ["world", "teacher", "captions:*"], c => EmbedOptions.Bind(c).ToJson());
 
-    // 2: with gt_replace_prob > 0, a GT caption replaced by a synthetic one gets the teachers' target for that
+    // 3: the convolution fix above. 2: with gt_replace_prob > 0, a GT caption replaced by a synthetic one gets the teachers' target for that
     //    synthetic caption (version 1 kept the GT caption's target: a KD target for a caption the student never saw).
-    public static readonly StageType Student = new("student", "2", 17, ["world", "embed:*", "captions:*"], c => StudentOptions.Bind(c).ToJson());
+    public static readonly StageType Student = new("student", "3", 17, ["world", "embed:*", "captions:*"], c => StudentOptions.Bind(c).ToJson());
 
     /// <summary>A student on DataCompDR / DFNDR-format shards: real images and stored targets from outside the store.</summary>
-    public static readonly StageType DrStudent = new("dr_student", "1", 60, [], c => DrStudentOptions.Bind(c).ToJson()) { DataKeys = DrStudentOptions.DataKeys };
+    public static readonly StageType DrStudent = new("dr_student", "2", 60, [], c => DrStudentOptions.Bind(c).ToJson()) { DataKeys = DrStudentOptions.DataKeys };
 
-    public static readonly StageType Eval = new("eval", "1", 1, ["world", "model"], c => EvalOptions.Bind(c).ToJson());
+    public static readonly StageType Eval = new("eval", "2", 1, ["world", "model"], c => EvalOptions.Bind(c).ToJson());
 
     // 2: arguments are passed as W&B passes them (1.0 stays 1.0, nested parameters as one dict, ${args_json}).
     public static readonly StageType Command = new("command", "2", 1, ["*"], null);
