@@ -136,6 +136,7 @@ internal static class Fixtures
         if [ "$b" = "99" ]; then echo "diverged badly" >&2; exit 3; fi
         for s in 1 2 3; do echo "{\"name\":\"loss\",\"step\":$s,\"value\":0.$s}" >> "$ABLATIONS_METRICS_FILE"; done
         if [ -n "$LOCK" ]; then mkdir "$LOCK" 2>/dev/null || { echo "another stage holds $LOCK" >&2; exit 4; }; fi
+        if [ -n "$DEVICES_TO" ]; then echo "$ABLATIONS_DEVICES" >> "$DEVICES_TO"; fi
         if [ -n "$WAIT_FOR" ]; then while [ ! -e "$WAIT_FOR" ]; do sleep 0.05; done; fi
         if [ -n "$SLEEP" ]; then sleep "$SLEEP"; fi
         if [ -n "$LOCK" ]; then rmdir "$LOCK"; fi

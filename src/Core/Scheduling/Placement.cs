@@ -9,13 +9,17 @@ public sealed record StageNeeds(string Queue, int Devices, double? MemoryGb)
         $"queue {Queue}, {Devices} device{(Devices == 1 ? "" : "s")}{(MemoryGb is { } m ? $" with {m:0.#} GiB each" : "")}";
 }
 
-/// <summary>What a runner offers: the queues it serves, its devices (distinct) and the memory of each (null: not declared).</summary>
+/// <summary>
+/// What a runner offers: the queues it serves, its devices as it was given them (`--devices cpu,cpu` is two devices, as
+/// its DeviceSlots count them) and the memory of each (null: not declared).
+/// </summary>
 public sealed record RunnerOffer(IReadOnlyCollection<string> Queues, IReadOnlyCollection<string> Devices, double? MemoryGb)
 {
-    public static RunnerOffer Of(RunnerRow runner) => new(Split(runner.Queues), Split(runner.Devices), runner.MemoryGb);
+    public static RunnerOffer Of(RunnerRow runner) =>
+        new(Split(runner.Queues).Distinct(StringComparer.Ordinal).ToList(), Split(runner.Devices), runner.MemoryGb);
 
     private static List<string> Split(string list) =>
-        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 }
 
 /// <summary>

@@ -89,6 +89,24 @@ public sealed partial class ResultsStore
             running.Where(s => s.Worker!.StartsWith(r.Id + ":", StringComparison.Ordinal)).OrderBy(s => s.StartedAt).ToList())).ToList();
     });
 
+    /// <summary>
+    /// True when a live, undrained runner other than <paramref name="self"/> could take a stage with these needs now: it
+    /// passes <see cref="Placement"/> and has a free slot (fewer running stages than devices × workers per device). A runner
+    /// that fetched a job ahead keeps holding it while this is false: handing it back would only have it fetched again,
+    /// by itself or another busy runner (a new job and a delivery per stage, bench/RESULTS.md "Issue 13").
+    /// </summary>
+    public bool AnotherRunnerIsFree(StageNeeds needs, string self) => Guard(() =>
+    {
+        using var db = NewContext();
+        var now = DateTime.UtcNow;
+        var others = db.Runners.AsNoTracking().Where(r => r.State == RunnerState.Running && r.Id != self && !r.DrainRequested).ToList()
+            .Where(r => !IsLate(r, now) && Placement.Misfit(needs, RunnerOffer.Of(r)) is null).ToList();
+        if (others.Count == 0) return false;
+        var busy = db.Stages.AsNoTracking().Where(s => s.Status == StageStatus.Running && s.Worker != null).Select(s => s.Worker!).ToList()
+            .GroupBy(RunnerOf, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return others.Any(r => busy.GetValueOrDefault(r.Id) + needs.Devices <= RunnerOffer.Of(r).Devices.Count * Math.Max(1, r.WorkersPerDevice));
+    });
+
     /// <summary>Live runners only (placement and `status` read these).</summary>
     public IReadOnlyList<RunnerRow> LiveRunners() => Runners().Select(v => v.Runner).ToList();
 

@@ -3,6 +3,7 @@ using Ablations.Core.Planning;
 using Ablations.Core.Store.Entities;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Ablations.Core.Store;
 
@@ -195,6 +196,7 @@ public sealed partial class ResultsStore
             .Where(x => x.Status != StageStatus.Succeeded)
             .Select(x => x.StageHash).Distinct().ToHashSet();
         var now = DateTime.UtcNow;
+        if (db.Database.IsNpgsql()) return TakePendingSkippingLocked(db, [.. candidates.Where(h => !blocked.Contains(h))], now);
         foreach (var hash in candidates.Where(h => !blocked.Contains(h)))
         {
             var moved = db.Stages.Where(s => s.Hash == hash && s.Status == StageStatus.Pending)
@@ -202,6 +204,31 @@ public sealed partial class ResultsStore
             if (moved == 1) taken.Add(new ReadyStage(hash, db.Stages.Where(s => s.Hash == hash).Select(s => s.Queue).Single()));
         }
         return taken;
+    }
+
+    /// <summary>
+    /// PostgreSQL: every candidate still Pending moves to Queued in one statement that skips rows another transaction has
+    /// locked. Runners top their queues up at the same moments (after each stage), so their candidate lists overlap; one
+    /// guarded UPDATE per stage made each runner wait on the row locks of the others' uncommitted updates, only to find
+    /// the row no longer Pending (32–60 ms a call at 8 runners, bench/RESULTS.md "Issue 13"). A skipped row is being moved
+    /// by the transaction that locked it, or, if that one rolls back, by the next top-up. SQLite has no row locks (one
+    /// writer at a time), so it keeps the per-stage update.
+    /// </summary>
+    private static List<ReadyStage> TakePendingSkippingLocked(AblationsDbContext db, string[] hashes, DateTime now)
+    {
+        if (hashes.Length == 0) return [];
+        var connection = db.Database.GetDbConnection();
+        using var update = Command(connection, """
+            UPDATE stages SET "Status" = @queued, "EnqueuedAt" = @now
+            WHERE "Hash" IN (SELECT "Hash" FROM stages WHERE "Hash" = ANY(@hashes) AND "Status" = @pending FOR UPDATE SKIP LOCKED)
+            RETURNING "Hash", "Queue"
+            """, ("hashes", hashes), ("now", now), QueuedStatus, PendingStatus);
+        update.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var moved = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var reader = update.ExecuteReader())
+            while (reader.Read()) moved[reader.GetString(0)] = reader.GetString(1);
+        // In the candidates' order (oldest first), as the per-stage path returns them.
+        return [.. hashes.Where(moved.ContainsKey).Select(h => new ReadyStage(h, moved[h]))];
     }
 
     /// <summary>
@@ -319,6 +346,7 @@ public sealed partial class ResultsStore
     // Statuses are stored by their names (EF Core's string conversion): passed as parameters, they are named in one place.
     private static readonly (string, object) RunningStatus = ("running", nameof(StageStatus.Running));
     private static readonly (string, object) QueuedStatus = ("queued", nameof(StageStatus.Queued));
+    private static readonly (string, object) PendingStatus = ("pending", nameof(StageStatus.Pending));
 
     private static (string Type, string ConfigJson, int Attempts)? ReadClaim(System.Data.Common.DbCommand command)
     {

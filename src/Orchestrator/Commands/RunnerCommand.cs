@@ -50,12 +50,12 @@ public sealed class RunnerCommand : Command<RunnerCommand.Settings>
         public int Prefetch { get; init; } = 1;
 
         [CommandOption("--prefetch-hold <SECONDS>")]
-        [Description("How long a job fetched ahead waits for a free worker before it goes back to the queue for any runner (default 1).")]
+        [Description("While a job fetched ahead waits for a free worker: every this many seconds it asks whether another runner that could take it has a free slot, and if one has, goes back to the queue for it (default 1).")]
         public double PrefetchHold { get; init; } = 1;
 
         public override ValidationResult Validate() =>
             Prefetch < 0 ? ValidationResult.Error($"--prefetch {Prefetch}: give the number of jobs to fetch ahead, 0 or more (default 1)")
-            : !(PrefetchHold >= 0) ? ValidationResult.Error($"--prefetch-hold {PrefetchHold}: give the seconds a fetched-ahead job may wait for a free worker, 0 or more (default 1)")
+            : !(PrefetchHold >= 0) ? ValidationResult.Error($"--prefetch-hold {PrefetchHold}: give how often, in seconds, a fetched-ahead job asks whether another runner is free, 0 or more (default 1)")
             : Threads < 0 ? ValidationResult.Error($"--threads {Threads}: give a positive thread count, or leave it out for all cores")
             : Workers < 1 ? ValidationResult.Error($"--workers {Workers}: give the number of stages to run at once per device, 1 or more")
             : !(Heartbeat > 0) ? ValidationResult.Error($"--heartbeat {Heartbeat}: give a positive interval in seconds (default 2)")

@@ -115,7 +115,7 @@ public sealed class StageExecutionHost : IStageJobHandler
         }
         // A slot before the claim: a fetched-ahead job is not Running in the store while it waits.
         var duplicate = false;
-        using var slot = _slots.TryAcquire(needs.Devices, TimeSpan.Zero, shutdown) ?? WaitHolding(hash, worker, needs.Devices, shutdown, out duplicate);
+        using var slot = _slots.TryAcquire(needs.Devices, TimeSpan.Zero, shutdown) ?? WaitHolding(hash, worker, needs, shutdown, out duplicate);
         if (slot is null)
         {
             if (duplicate) return;
@@ -138,11 +138,13 @@ public sealed class StageExecutionHost : IStageJobHandler
     }
 
     /// <summary>
-    /// Every slot is busy: waits up to <see cref="RunnerSettings.PrefetchHold"/> for one, with the job's stage held in the
-    /// store (<see cref="ResultsStore.Hold"/>, renewed each heartbeat) so that a sweep re-queues it should this runner die
-    /// while it waits. Null with <paramref name="duplicate"/> when the stage is no longer this delivery's to run.
+    /// Every slot is busy: waits for one with the job's stage held in the store (<see cref="ResultsStore.Hold"/>, renewed
+    /// each heartbeat) so that a sweep re-queues it should this runner die while it waits. Every
+    /// <see cref="RunnerSettings.PrefetchHold"/> it asks whether another runner that can take the stage has a free slot;
+    /// only then does it give the job up (null), so an idle runner gets it, while a grid that keeps every runner busy runs
+    /// each stage from its first job. Null with <paramref name="duplicate"/> when the stage is no longer this delivery's to run.
     /// </summary>
-    private DeviceSlots.Lease? WaitHolding(string hash, string worker, int devices, CancellationToken shutdown, out bool duplicate)
+    private DeviceSlots.Lease? WaitHolding(string hash, string worker, StageNeeds needs, CancellationToken shutdown, out bool duplicate)
     {
         duplicate = false;
         var until = DateTime.UtcNow + _settings.PrefetchHold;
@@ -154,8 +156,14 @@ public sealed class StageExecutionHost : IStageJobHandler
                 return null;
             }
             var left = until - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero) return null;
-            if (_slots.TryAcquire(devices, left < _settings.Heartbeat ? left : _settings.Heartbeat, shutdown) is { } slot) return slot;
+            if (left <= TimeSpan.Zero)
+            {
+                if (_store.AnotherRunnerIsFree(needs, WorkerName)) return null;
+                // --prefetch-hold 0 asks at once; the question is then repeated each heartbeat, not in a busy loop.
+                until = DateTime.UtcNow + (_settings.PrefetchHold > TimeSpan.Zero ? _settings.PrefetchHold : _settings.Heartbeat);
+                continue;
+            }
+            if (_slots.TryAcquire(needs.Devices, left < _settings.Heartbeat ? left : _settings.Heartbeat, shutdown) is { } slot) return slot;
         }
     }
 

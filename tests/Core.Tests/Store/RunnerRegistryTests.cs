@@ -91,6 +91,15 @@ public sealed class RunnerRegistryTests
         Assert.Null(Placement.Misfit(new StageNeeds("gpu", 1, 80), RunnerOffer.Of(Row("x:1:c", queues: "gpu")))); // no --memory: taken at its word
     }
 
+    /// <summary>The registry's view of a runner counts its devices as its slots do: `--devices cpu,cpu` is two devices.</summary>
+    [Fact]
+    public void Placement_DevicesListedTwice_CountAsTwo_AsTheRunnersSlotsCountThem()
+    {
+        var twoCpus = Row("c:1:d", "two", queues: "default", devices: "cpu,cpu");
+        Assert.Equal(2, RunnerOffer.Of(twoCpus).Devices.Count);
+        Assert.Null(Placement.NobodyCanTake(new StageNeeds("default", 2, null), [twoCpus]));
+    }
+
     [Fact]
     public void Open_StoreMigratedByANewerVersion_IsRefusedWithTheFix()
     {

@@ -110,12 +110,13 @@ public sealed class CommandGridTests
     }
 
     /// <summary>
-    /// A job fetched ahead while every slot is busy goes back on its queue after a second (with a new job, for any
-    /// runner), so a long stage here does not hold work another runner could start; it stays Queued, never Running, and
-    /// runs here once the slot frees.
+    /// A job fetched ahead while every slot is busy stays with its runner while no other runner could start it (no new
+    /// job, no second delivery: the hold is renewed on the first job), and goes back on its queue as a new job once another
+    /// runner that can take it has a free slot, which then runs it while the first stage still runs on the first runner.
+    /// Before, the job went back after each second regardless (about two jobs per stage on a busy grid).
     /// </summary>
     [Fact]
-    public void Runner_AllSlotsBusy_GivesTheFetchedAheadJobBackToTheQueue()
+    public void Runner_AllSlotsBusy_HoldsTheFetchedAheadJobUntilAnotherRunnerIsFree()
     {
         using var dir = new TempDir();
         dir.Write("train.sh", Fixtures.Trainer);
@@ -124,30 +125,54 @@ public sealed class CommandGridTests
         var submit = Ablate.Run(dir.Path, "submit", spec);
         Assert.True(submit.ExitCode == 0, submit.All);
         var store = dir.Store();
-        List<(string Hash, StageStatus Status, string? JobId)> Stages()
+        List<(string Hash, StageStatus Status, string? JobId, string? Worker, DateTime? Heartbeat)> Stages()
         {
             using var db = store.NewContext();
-            return db.Stages.AsNoTracking().Select(s => new { s.Hash, s.Status, s.JobId }).AsEnumerable().Select(s => (s.Hash, s.Status, s.JobId)).ToList();
+            return db.Stages.AsNoTracking().Select(s => new { s.Hash, s.Status, s.JobId, s.Worker, s.HeartbeatAt }).AsEnumerable()
+                .Select(s => (s.Hash, s.Status, s.JobId, s.Worker, s.HeartbeatAt)).ToList();
+        }
+        string RunnerId(string name)
+        {
+            using var db = store.NewContext();
+            return db.Runners.AsNoTracking().Single(r => r.Name == name && r.State == RunnerState.Running).Id;
         }
         var submitted = Stages().ToDictionary(s => s.Hash, s => s.JobId);
         Assert.Equal(2, submitted.Values.Distinct().Count());
 
-        var runner = Ablate.Start(dir.Path, "runner", "--workers", "1");
+        var a = Ablate.Start(dir.Path, "runner", "--name", "a", "--workers", "1", "--prefetch-hold", "0.2", "--heartbeat", "0.5");
+        System.Diagnostics.Process? b = null;
         try
         {
             Ablate.WaitUntil(() => Stages() is var now && now.Count(s => s.Status == StageStatus.Running) == 1
-                && now.Any(s => s.Status == StageStatus.Queued && s.JobId != submitted[s.Hash]), TimeSpan.FromSeconds(60),
-                "the waiting stage's job to be given back while the other stage runs");
-            Assert.Single(Stages(), s => s.Status == StageStatus.Running); // the given-back one never started
+                && now.Any(s => s.Status == StageStatus.Queued && s.Worker is not null), TimeSpan.FromSeconds(60),
+                "one stage running on runner a and the other fetched ahead by it");
+            var held = Stages().Single(s => s.Status == StageStatus.Queued);
+            // Ten hold periods later the same delivery still holds it: its hold was renewed, on the job the submit made.
+            Ablate.WaitUntil(() => Stages().Single(s => s.Hash == held.Hash).Heartbeat > held.Heartbeat!.Value.AddSeconds(2),
+                TimeSpan.FromSeconds(60), "the hold to be renewed two seconds on");
+            var still = Stages().Single(s => s.Hash == held.Hash);
+            Assert.Equal(StageStatus.Queued, still.Status);
+            Assert.Equal(held.Worker, still.Worker);
+            Assert.Equal(submitted[held.Hash], still.JobId);
+
+            b = Ablate.Start(dir.Path, "runner", "--name", "b", "--workers", "1");
+            Ablate.WaitUntil(() => Stages().Count(s => s.Status == StageStatus.Running) == 2, TimeSpan.FromSeconds(60),
+                "runner b to start the stage runner a held");
+            var (idA, idB) = (RunnerId("a"), RunnerId("b"));
+            var moved = Stages().Single(s => s.Hash == held.Hash);
+            Assert.StartsWith(idB + ":", moved.Worker);
+            Assert.NotEqual(submitted[held.Hash], moved.JobId); // given back as a new job
+            Assert.StartsWith(idA + ":", Stages().Single(s => s.Hash != held.Hash).Worker);
 
             File.WriteAllText(go, "");
             Ablate.WaitUntil(() => Stages().All(s => s.Status == StageStatus.Succeeded), TimeSpan.FromSeconds(60), "both stages to succeed");
         }
         finally
         {
-            Ablate.StopRunners(runner);
+            Ablate.StopRunners(b is null ? [a] : [a, b]);
         }
-        Assert.Equal(0, runner.ExitCode);
+        Assert.Equal(0, a.ExitCode);
+        Assert.Equal(0, b!.ExitCode);
     }
 
     [Fact]

@@ -79,4 +79,39 @@ public sealed class PostgresTests
                     "SELECT last_analyze AS \"Value\" FROM pg_stat_user_tables WHERE relname = {0}", table).AsEnumerable().Single() is not null,
                 TimeSpan.FromSeconds(30), $"a manual ANALYZE of {table}");
     }
+
+    /// <summary>
+    /// Runners top their queues up at the same moments, over overlapping candidates; on PostgreSQL one statement moves
+    /// them, skipping rows another top-up has locked. Eight concurrent top-ups take every ready stage exactly once.
+    /// </summary>
+    [SkippableFact]
+    public void ConcurrentTopUps_TakeEveryReadyStageExactlyOnce()
+    {
+        PostgresServer.SkipUnlessAvailable();
+        using var pg = new PostgresServer();
+        using var dir = new TempDir();
+        dir.Write("train.sh", Fixtures.Trainer);
+        var spec = dir.Write("wide.yaml", Fixtures.Spec("wide", $"[{string.Join(", ", Enumerable.Range(1, 20))}]", "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]", seeds: "[1]"));
+        var submitted = Ablate.Run(dir.Path, "submit", spec, "--db", pg.Url()); // 200 stages, the first 64 queued
+        Assert.True(submitted.ExitCode == 0, submitted.All);
+        var store = ResultsStore.Open(StoreLocation.Parse(pg.Url()));
+        var id = store.FindExperiment("wide")!.Id;
+        var queuedBefore = store.StagesOf(id).Where(s => s.Status == StageStatus.Queued).Select(s => s.Hash).ToHashSet();
+        Assert.Equal(ResultsStore.DefaultQueueWindow, queuedBefore.Count);
+
+        using var start = new Barrier(8);
+        var takes = Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            return store.TopUp(perQueueWindow: 1000).Select(r => r.Hash).ToList();
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        Task.WaitAll(takes);
+
+        var taken = takes.SelectMany(t => t.Result).ToList();
+        Assert.Equal(taken.Count, taken.Distinct().Count()); // no stage taken twice
+        Assert.Empty(taken.Intersect(queuedBefore));
+        var stages = store.StagesOf(id);
+        Assert.All(stages, s => Assert.Equal(StageStatus.Queued, s.Status));
+        Assert.Equal(stages.Select(s => s.Hash).Except(queuedBefore).Order(), taken.Order());
+    }
 }
