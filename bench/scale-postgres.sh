@@ -234,6 +234,12 @@ EOF
   $py "$helper" case "$name" --samples "$d/samples.jsonl" --stages "$d/stages.psv" --metrics "$d/metrics.psv" --stats "$d/stats.json" \
     --launch "$launch" --runners "$n" --workers "$w" --out "$results" \
     ${idle_args[@]+"${idle_args[@]}"} ${steady_args[@]+"${steady_args[@]}"}
+  # Hangfire jobs made for the case's stages: 1 a stage when nothing is handed back (a job fetched ahead and given back
+  # to the queue is a new job); printed per case, read by eye (not in the summary).
+  local jobs; jobs=$(psql -d "$db" -c "SELECT count(*) FROM hangfire.job j WHERE EXISTS (SELECT 1 FROM stages s
+      WHERE s.\"Hash\" IN ($in_exp) AND j.arguments::text LIKE '%' || s.\"Hash\" || '%')")
+  local staged; staged=$(psql -d "$db" -c "SELECT count(*) FROM ($in_exp) x")
+  echo "  $name: $jobs Hangfire jobs for $staged stages ($(awk "BEGIN{printf \"%.2f\", $jobs/$staged}") a stage)"
   psql -d postgres -c "DROP DATABASE $db" >/dev/null
 }
 
