@@ -42,8 +42,14 @@ facts = (f"{above} of {len(kd)} KD cells are above the no-KD baseline; the best,
          f"{mean(best) - mean(base):+.3f} ({mean(best):.3f} vs {mean(base):.3f}; baseline seeds {seeds(base)}, best cell's seeds {seeds(best)}). "
          f"Teachers: {spent:,.0f} stage-seconds spent instead of {unshared:,.0f} without reuse. "
          f"The run took {minutes} min {secs} s from start to report, build up to date ({when}, {os.cpu_count()} cores).")
+# The spec's claims as the report decided them (findings.md): verdict, and for an undecided one the seeds it would take.
+findings = summary.get("findings") or {}
+def claim(c):
+    tail = f", {c['seeds_to_tell']} seeds would tell" if c["verdict"] == "undecided" and c.get("seeds_to_tell") else ""
+    return f"`{c['axis'].split('.')[-1]}: {c['text']}` {c['verdict']}{tail}"
+claims = ("Claims of the spec, tested on these seeds (Holm over all claims): " + "; ".join(claim(c) for c in findings.get("claims", [])) + ".") if findings.get("claims") else ""
 block = "\n".join([f"<!-- quickstart:begin (written by bench/readme-quickstart.sh from plan {os.environ['PLAN_HASH'][:12]}; do not edit by hand) -->",
-                   *table, "", facts, "<!-- quickstart:end -->"])
+                   *table, "", facts, *([""] + [claims] if claims else []), "<!-- quickstart:end -->"])
 readme = open("README.md").read()
 new, n = re.subn(r"<!-- quickstart:begin.*?<!-- quickstart:end -->", lambda _: block, readme, flags=re.S)
 if n != 1: raise SystemExit("README.md has no quickstart:begin/end markers")

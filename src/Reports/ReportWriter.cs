@@ -92,6 +92,8 @@ public static class ReportWriter
             await parquet;
             files.Add("results.parquet");
             Text("summary.json", SummaryJson.Serialize(summary));
+            if (summary.Findings is { } findings) Text("findings.md", FindingsText.Markdown(findings));
+            else File.Delete(Path.Combine(outputDir, "findings.md")); // an earlier report's findings are not this one's
 
             var links = files.Where(f => !f.StartsWith("figures/", StringComparison.Ordinal)).ToArray();
             Text("index.html", HtmlReport.Render(summary, results, tableHtml, figures, links));

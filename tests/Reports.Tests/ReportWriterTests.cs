@@ -36,6 +36,29 @@ public sealed class ReportWriterTests
         Demo(dir.Path, "full");
     }
 
+    /// <summary>Every report with results has findings (findings.md, the HTML section, summary.json), claims included when the spec has some.</summary>
+    [Fact]
+    public void Write_WithClaims_WritesTheFindingsEverywhere_AndAReportWithoutResultsRemovesOldOnes()
+    {
+        using var dir = new TempDir();
+        var claim = new Core.Spec.Claim(SampleResults.Teachers, Core.Spec.ClaimKind.Better,
+            new System.Text.Json.Nodes.JsonArray("t_a", "t_b"), new System.Text.Json.Nodes.JsonArray(), "[t_a, t_b] > []");
+        var outcome = ReportWriter.Write(SampleResults.OneAtATime() with { Claims = [claim] }, dir.Path, ReportOptions.Default);
+        Assert.True(outcome.Succeeded, string.Join("\n", outcome.Errors));
+
+        var md = File.ReadAllText(Path.Combine(dir.Path, "findings.md"));
+        Assert.True(md.Contains("| student.kd.scale | 70 | +0.027 | 50 (baseline); other axes at the baseline's values | [-0.011, 0.065] | 3 | 0.148 | no |", StringComparison.Ordinal), md);
+        Assert.Contains("| student.kd.teachers | [t_a, t_b] > [] | supported |", md);
+        var html = File.ReadAllText(Path.Combine(dir.Path, "index.html"));
+        Assert.Contains("<h2 id=\"findings\">Findings</h2>", html);
+        Assert.Contains("<tr class=\"supported\">", html);
+        Assert.Contains("\"verdict\": \"supported\"", File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
+
+        var none = SampleResults.OneAtATime() with { Runs = [.. SampleResults.OneAtATime().Runs.Select(r => r with { Status = "failed", Metrics = new Dictionary<string, double>() })] };
+        Assert.True(ReportWriter.Write(none, dir.Path, ReportOptions.Default).Succeeded);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "findings.md")));
+    }
+
     [Fact]
     public void Write_FullGrid_NoDanglingReferenceInFigureFilesOrIndexHtml()
     {

@@ -17,7 +17,11 @@ public sealed record ExperimentResults(
     DesignKind Design,
     IReadOnlyList<RunResult> Runs,
     IReadOnlyList<StageCost> Stages,
-    RevisionInfo? Revision = null);
+    RevisionInfo? Revision = null)
+{
+    /// <summary>The spec's claims (<c>claims:</c>), which the report tests against the seeds.</summary>
+    public IReadOnlyList<Spec.Claim> Claims { get; init; } = [];
+}
 
 /// <summary>Which submitted spec the results are of: revision <see cref="Number"/> of <see cref="Latest"/>, with the spec's SHA-256 and profile.</summary>
 public sealed record RevisionInfo(int Number, int Latest, string SpecHash, string? Profile, string SpecPath, string? GitCommit, DateTime CreatedAt)

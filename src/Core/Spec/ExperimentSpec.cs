@@ -96,6 +96,8 @@ public sealed record ExperimentSpec
     /// <summary>Fixed parameters (W&amp;B <c>value:</c>) — set in every run, not axes.</summary>
     public IReadOnlyDictionary<string, JsonNode?> Fixed { get; init; } = new Dictionary<string, JsonNode?>();
     public IReadOnlyList<Axis> Axes { get; init; } = [];
+    /// <summary>Directions the spec claims per axis (<c>claims:</c>); every report says whether the seeds support each.</summary>
+    public IReadOnlyList<Claim> Claims { get; init; } = [];
     /// <summary>Extra partial assignments appended as cells (missing keys take the baseline or first value).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, JsonNode?>> Include { get; init; } = [];
     /// <summary>Partial assignments; any cell matching all keys of one is dropped.</summary>

@@ -9,7 +9,7 @@ internal sealed class SpecBuilder(DiagnosticBag diags)
     [
         "name", "description", "pipeline", "method", "metric", "seeds", "run_cap", "design", "baseline", "stages",
         "variants", "parameters", "zip", "include", "exclude", "profiles", "resources", "program", "command",
-        "command_options", "entity", "project", "early_terminate", "apiVersion", "kind", "controller",
+        "command_options", "entity", "project", "early_terminate", "apiVersion", "kind", "controller", "claims",
     ];
 
     private readonly NodeReader _r = new(diags);
@@ -82,6 +82,9 @@ internal sealed class SpecBuilder(DiagnosticBag diags)
             assignments.CheckFixed(entry, $"include[{i}]");
         }
 
+        var axes = parameters.Axes.Select(a => a.ToAxis()).ToList();
+        var claims = new ClaimReader(_r).Read(root.Get("claims"), TriedValues(axes, include));
+
         var checks = new SpecChecks(diags, root, parameters, variants, stages);
         checks.VariantReferencesAreDefined(baseline, include, exclude, root.Get("stages"));
         checks.ParameterPathsFitStages();
@@ -105,7 +108,8 @@ internal sealed class SpecBuilder(DiagnosticBag diags)
             Method = method,
             Metric = metric,
             Fixed = parameters.Fixed.ToDictionary(f => f.Key.Value, f => f.Value.Value, StringComparer.Ordinal),
-            Axes = [.. parameters.Axes.Select(a => a.ToAxis())],
+            Axes = axes,
+            Claims = claims,
             Include = [.. include.Select(ToDictionary)],
             Exclude = [.. exclude.Select(ToDictionary)],
             Seeds = seeds,
@@ -125,6 +129,20 @@ internal sealed class SpecBuilder(DiagnosticBag diags)
             Positions = SpecPositionIndex.Build(root, parameters),
             Notes = [.. _notes],
         };
+    }
+
+    /// <summary>Every value the grid tries per axis key: the axis's own values and those include: entries add.</summary>
+    private static Dictionary<string, IReadOnlyList<JsonNode?>> TriedValues(IReadOnlyList<Axis> axes, IEnumerable<List<(SpecScalar Key, ValueAt Value)>> include)
+    {
+        var tried = new Dictionary<string, IReadOnlyList<JsonNode?>>(StringComparer.Ordinal);
+        foreach (var axis in axes)
+            for (var k = 0; k < axis.Keys.Count; k++)
+                tried[axis.Keys[k]] = [.. axis.Values.Select(row => row[k])];
+        foreach (var entry in include)
+            foreach (var (key, value) in entry)
+                if (tried.TryGetValue(key.Value, out var values) && !values.Any(v => JsonNode.DeepEquals(v, value.Value)))
+                    tried[key.Value] = [.. values, value.Value];
+        return tried;
     }
 
     private static IReadOnlyDictionary<string, JsonNode?> ToDictionary(IEnumerable<(SpecScalar Key, ValueAt Value)> entries) =>

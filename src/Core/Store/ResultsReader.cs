@@ -60,7 +60,7 @@ public static class ResultsReader
             .ToList();
         var info = new RevisionInfo(revision.Number, experiment.CurrentRevision, revision.SpecHash, revision.Profile, revision.SpecPath,
             revision.GitCommit, DateTime.SpecifyKind(revision.CreatedAt, DateTimeKind.Utc));
-        return new ExperimentResults(experiment.Name, revision.Description, context.Metric, context.AxisKeys, context.Baseline, context.Design, results, costs, info);
+        return new ExperimentResults(experiment.Name, revision.Description, context.Metric, context.AxisKeys, context.Baseline, context.Design, results, costs, info) { Claims = context.Claims };
     });
 
     /// <summary>succeeded | failed | cancelled | running | pending, derived from the run's stages.</summary>

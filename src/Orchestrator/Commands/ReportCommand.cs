@@ -32,6 +32,7 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
             return Cli.BadInput;
         }
         AnsiConsole.MarkupLine($"report: {Markup.Escape(Path.Combine(report.Directory, "index.html"))} ({report.Outcome.Files.Count} files)");
+        if (report.ClaimsLine is { } claims) AnsiConsole.MarkupLine(Markup.Escape(claims));
         return Cli.Ok;
     }
 }

@@ -166,7 +166,10 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         var report = ReportPublisher.Write(results, settings.Reports);
         foreach (var e in report.Outcome.Errors) Cli.Err.MarkupLine($"[yellow]report: {Markup.Escape(e)}[/]");
         if (report.Outcome.Succeeded)
+        {
             AnsiConsole.MarkupLine($"report: [link]{Markup.Escape(Path.Combine(report.Directory, "index.html"))}[/]");
+            if (report.ClaimsLine is { } claims) AnsiConsole.MarkupLine(Markup.Escape(claims));
+        }
         return results.Runs.All(r => r.Status == RunStatuses.Succeeded) ? Cli.Ok : Cli.RunsFailed;
     }
 }

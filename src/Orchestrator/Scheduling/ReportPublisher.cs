@@ -9,7 +9,15 @@ namespace Ablations.Orchestrator.Scheduling;
 /// </summary>
 public static class ReportPublisher
 {
-    public sealed record Result(string Directory, ReportOutcome Outcome);
+    public sealed record Result(string Directory, ReportOutcome Outcome)
+    {
+        /// <summary>One line on the spec's claims for the console ("claims: 1 supported, 0 refuted, 2 undecided — …"), or null when it has none.</summary>
+        public string? ClaimsLine => Outcome.Summary?.Findings is { Claims.Count: > 0 } f
+            ? $"claims: {f.Claims.Count(c => c.Verdict == Reports.Aggregation.ClaimVerdict.Supported)} supported, " +
+              $"{f.Claims.Count(c => c.Verdict == Reports.Aggregation.ClaimVerdict.Refuted)} refuted, " +
+              $"{f.Claims.Count(c => c.Verdict == Reports.Aggregation.ClaimVerdict.Undecided)} undecided by these seeds — {System.IO.Path.Combine(Directory, "findings.md")}"
+            : null;
+    }
 
     public static Result Write(ResultsStore store, string experiment, string reportsRoot, IReadOnlyList<string>? metrics = null, int? revision = null) =>
         Write(ResultsReader.Load(store, experiment, revision), reportsRoot, metrics);

@@ -61,7 +61,8 @@ public static class AblationSummarizer
 
         return new AblationSummary(
             results.Experiment, results.Description, results.Design, axes, metrics, cells, baseline, Counts(results.Runs),
-            available, MarginalEffects.Of(metrics, axes, cells, baseline, level), level, results.Revision);
+            available, MarginalEffects.Of(metrics, axes, cells, baseline, level), level, results.Revision,
+            FindingsBuilder.Of(results.Claims, metrics.FirstOrDefault(), axes, cells, baseline, level));
     }
 
     internal static bool IsSucceeded(RunResult run) => string.Equals(run.Status, RunStatuses.Succeeded, StringComparison.OrdinalIgnoreCase);

@@ -24,7 +24,9 @@ public sealed record AblationSummary(
     IReadOnlyList<MarginalEffect> Marginals,
     double ConfidenceLevel,
     /// <summary>Which submitted spec of the experiment this is (revision, spec SHA-256, profile); null for results not read from a store.</summary>
-    Core.Results.RevisionInfo? Revision = null)
+    Core.Results.RevisionInfo? Revision = null,
+    /// <summary>Per axis the best value against the baseline, and the spec's claims tested (primary metric); null without results.</summary>
+    Findings? Findings = null)
 {
     public bool HasFinishedRuns => Runs.Succeeded > 0;
 

@@ -44,6 +44,11 @@ internal static class HtmlReport
         }
 
         sb.Append("<h2 id=\"table\">Ablation table</h2>\n").Append(tableHtml);
+        if (summary.Findings is { } findings)
+        {
+            sb.Append(Tables.FindingsText.Html(findings));
+        }
+
         Marginals(sb, summary);
         if (figures.Count > 0)
         {
