@@ -52,7 +52,9 @@ internal static class FindingsBuilder
             var best = ranked[0].Value;
             var baseValue = baseline is { } b ? cells[b].Values[axis.Key] : null;
             var against = baseValue is not null && baseValue != best ? baseValue : ranked.Count > 1 ? ranked[1].Value : null;
-            axisRows.Add((axis, best, against is null ? null : compare.Of(axis.Key, best, against), against == baseValue && against is not null));
+            // No seed ran both (the baseline's value has no result yet): no effect to state.
+            var effect = against is null ? null : compare.Of(axis.Key, best, against) is { Pairs: > 0 } e ? e : null;
+            axisRows.Add((axis, best, effect, against == baseValue && against is not null));
         }
         var axisHolm = HolmCorrection.Adjust(axisRows.Select(r => r.Effect?.P).ToArray());
         var axisFindings = axisRows.Select((r, i) =>
@@ -111,7 +113,7 @@ internal static class FindingsBuilder
         bool Better(int i) => adjusted[i] < alpha && tests[i].Mean > 0;
         bool Worse(int i) => adjusted[i] < alpha && tests[i].Mean < 0;
         var idx = Enumerable.Range(0, tests.Count).ToList();
-        string Show(ValueComparison t) => $"{t.A} vs {t.B}: {Signed(t.Mean)}";
+        string Show(ValueComparison t) => t.Pairs == 0 ? $"{t.A} vs {t.B}: no seed ran both" : $"{t.A} vs {t.B}: {Signed(t.Mean)}";
         ClaimVerdict verdict;
         string why;
         if (claim.Kind == ClaimKind.InteriorOptimum && planned.BestAtEdge)
