@@ -57,6 +57,9 @@ public static class StageTypes
 
     public static readonly StageType Embed = new("embed", "2", 5, ["world", "teacher", "captions:*"], c => EmbedOptions.Bind(c).ToJson());
 
+    /// <summary>Training-free diagnostics of a KD student's targets (entropy, top-1 agreement, the ensemble's KL to each member).</summary>
+    public static readonly StageType KdTargets = new("kd_targets", "1", 1, ["embed:*"], c => KdTargetsOptions.Bind(c).ToJson());
+
     // 3: the convolution fix above. 2: with gt_replace_prob > 0, a GT caption replaced by a synthetic one gets the teachers' target for that
     //    synthetic caption (version 1 kept the GT caption's target: a KD target for a caption the student never saw).
     public static readonly StageType Student = new("student", "3", 17, ["world", "embed:*", "captions:*"], c => StudentOptions.Bind(c).ToJson());
@@ -70,7 +73,7 @@ public static class StageTypes
     public static readonly StageType Command = new("command", "2", 1, ["*"], null);
 
     /// <summary>Every type, in pipeline order: charts and tables list types in this order.</summary>
-    public static IReadOnlyList<StageType> All { get; } = [World, Teacher, Captioner, Captions, Embed, Student, DrStudent, Eval, Command];
+    public static IReadOnlyList<StageType> All { get; } = [World, Teacher, Captioner, Captions, Embed, KdTargets, Student, DrStudent, Eval, Command];
 
     /// <summary>The types a spec can name with <c>type:</c> in its own pipeline (the command type is written as <c>program:</c>/<c>command:</c>).</summary>
     public static IEnumerable<StageType> BuiltIn => All.Where(t => t.Normalize is not null);

@@ -5,7 +5,18 @@ namespace Ablations.Reports.Aggregation;
 
 /// <summary>What the seeds say about the grid, for the primary metric: per axis its best value against the baseline's,
 /// and per claim of the spec whether the data support it, refute it, or cannot tell yet.</summary>
-public sealed record Findings(string Metric, double Level, IReadOnlyList<AxisFinding> Axes, IReadOnlyList<ClaimFinding> Claims);
+public sealed record Findings(string Metric, double Level, IReadOnlyList<AxisFinding> Axes, IReadOnlyList<ClaimFinding> Claims)
+{
+    /// <summary>The KD-target diagnostics (kd_targets stages) per cell beside the trained metric, and whether each ranks the cells as training did.</summary>
+    public KdTargetDiagnostics? Diagnostics { get; init; }
+}
+
+/// <summary>Per KD cell its diagnostics and its trained mean; per diagnostic, Spearman's ρ with the trained mean over those cells (oriented so positive = the higher the diagnostic, the better the cell) and its p.</summary>
+public sealed record KdTargetDiagnostics(IReadOnlyList<string> Names, IReadOnlyList<DiagnosedCell> Cells, IReadOnlyList<DiagnosticRanking> Rankings);
+
+public sealed record DiagnosedCell(string Label, double Trained, IReadOnlyDictionary<string, double> Values);
+
+public sealed record DiagnosticRanking(string Name, int Cells, double? Rho, double? P);
 
 /// <summary>
 /// Value <see cref="A"/> of an axis against value <see cref="B"/>, seed by seed: <see cref="Mean"/> is how much better A
@@ -67,7 +78,7 @@ internal static class FindingsBuilder
         var holmOf = new Dictionary<ValueComparison, double?>(ReferenceEqualityComparer.Instance);
         for (var j = 0; j < all.Count; j++) holmOf[all[j]] = claimHolm[j];
         var claimFindings = planned.Select(p => Decide(p.Claim, p.Tests, holmOf, alpha)).ToList();
-        return new Findings(metric.Name, level, axisFindings, claimFindings);
+        return new Findings(metric.Name, level, axisFindings, claimFindings) { Diagnostics = Diagnose(metric.Name, sign, cells) };
     }
 
     private sealed record Planned(IReadOnlyList<ValueComparison> Comparisons, string? Problem, string? Best = null, bool BestAtEdge = false);
@@ -146,6 +157,57 @@ internal static class FindingsBuilder
             seeds = open.Count > 0 && open.All(s => s is not null) ? open.Max() : null;
         }
         return new ClaimFinding(claim.Axis, claim.Text, verdict, why, tests, adjusted, seeds);
+    }
+
+    /// <summary>The kd_targets stages' metrics (prefixed with their stage key) the findings show, in this order.</summary>
+    public static readonly string[] DiagnosticNames = ["kd_targets.entropy", "kd_targets.top1_gt", "kd_targets.agreement"];
+
+    private static KdTargetDiagnostics? Diagnose(string metric, double sign, IReadOnlyList<CellSummary> cells)
+    {
+        var names = DiagnosticNames.Where(n => cells.Any(c => c.Metrics.ContainsKey(n))).ToList();
+        if (names.Count == 0) return null;
+        var diagnosed = cells.Where(c => c.Metrics.ContainsKey(metric) && c.Metrics.ContainsKey(names[0]))
+            .Select(c => new DiagnosedCell(c.Label, c.Metrics[metric].Stats.Mean,
+                names.Where(c.Metrics.ContainsKey).ToDictionary(n => n, n => c.Metrics[n].Stats.Mean))).ToList();
+        var rankings = names.Select(n =>
+        {
+            var pairs = diagnosed.Where(c => c.Values.ContainsKey(n)).Select(c => (c.Values[n], sign * c.Trained)).ToList();
+            var rho = Spearman(pairs);
+            double? p = rho is { } r && pairs.Count > 2 && Math.Abs(r) < 1
+                ? TDistribution.TwoSidedP(r * Math.Sqrt((pairs.Count - 2) / (1 - r * r)), pairs.Count - 2)
+                : rho is { } one && pairs.Count > 2 ? 0 : null;
+            return new DiagnosticRanking(n, pairs.Count, rho, p);
+        }).ToList();
+        return new KdTargetDiagnostics(names, diagnosed, rankings);
+    }
+
+    /// <summary>Spearman's ρ (Pearson on average ranks); null with fewer than 3 pairs or no spread in either.</summary>
+    internal static double? Spearman(IReadOnlyList<(double X, double Y)> pairs)
+    {
+        if (pairs.Count < 3) return null;
+        static double[] Ranks(IReadOnlyList<double> v)
+        {
+            var order = Enumerable.Range(0, v.Count).OrderBy(i => v[i]).ToArray();
+            var ranks = new double[v.Count];
+            for (var i = 0; i < order.Length;)
+            {
+                var j = i;
+                while (j + 1 < order.Length && v[order[j + 1]] == v[order[i]]) j++;
+                for (var k = i; k <= j; k++) ranks[order[k]] = (i + j) / 2.0 + 1;
+                i = j + 1;
+            }
+            return ranks;
+        }
+        var rx = Ranks([.. pairs.Select(p => p.X)]);
+        var ry = Ranks([.. pairs.Select(p => p.Y)]);
+        double mx = rx.Average(), my = ry.Average(), sxy = 0, sxx = 0, syy = 0;
+        for (var i = 0; i < rx.Length; i++)
+        {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+        return sxx == 0 || syy == 0 ? null : sxy / Math.Sqrt(sxx * syy);
     }
 
     internal static string Signed(double d) => (d >= 0 ? "+" : "−") + Math.Abs(d).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);

@@ -20,6 +20,14 @@ internal static class FindingsText
             sb.Append("\n## Claims\n\n| axis | claim | verdict | why | seeds to tell |\n| --- | --- | --- | --- | ---: |\n");
             foreach (var c in f.Claims) sb.Append("| ").AppendJoin(" | ", ClaimCells(c).Select(x => x.Replace("|", "\\|"))).Append(" |\n");
         }
+        if (f.Diagnostics is { } d)
+        {
+            sb.Append("\n## KD targets, diagnosed without training\n\n").Append(DiagnosticsIntro(f)).Append("\n\n| cell | ").Append(f.Metric).Append(" | ")
+              .AppendJoin(" | ", d.Names.Select(Short)).Append(" |\n| --- | ---: |").Append(string.Concat(d.Names.Select(_ => " ---: |"))).Append('\n');
+            foreach (var c in d.Cells) sb.Append("| ").AppendJoin(" | ", DiagnosedCells(d, c)).Append(" |\n");
+            sb.Append('\n');
+            foreach (var r in d.Rankings) sb.Append("- ").Append(Ranking(f, r)).Append('\n');
+        }
         return sb.ToString();
     }
 
@@ -42,8 +50,33 @@ internal static class FindingsText
             }
             sb.Append("</tbody>\n</table>\n");
         }
+        if (f.Diagnostics is { } d)
+        {
+            sb.Append("<h3 id=\"kd-targets\">KD targets, diagnosed without training</h3>\n<p>").Append(E(DiagnosticsIntro(f))).Append("</p>\n<table class=\"kd-targets\">\n<thead><tr><th>cell</th><th>")
+              .Append(E(f.Metric)).Append("</th>").AppendJoin("", d.Names.Select(n => $"<th>{E(Short(n))}</th>")).Append("</tr></thead>\n<tbody>\n");
+            foreach (var c in d.Cells) sb.Append("<tr>").AppendJoin("", DiagnosedCells(d, c).Select(x => $"<td>{E(x)}</td>")).Append("</tr>\n");
+            sb.Append("</tbody>\n</table>\n<ul class=\"kd-rankings\">\n");
+            foreach (var r in d.Rankings) sb.Append("<li>").Append(E(Ranking(f, r))).Append("</li>\n");
+            sb.Append("</ul>\n");
+        }
         return sb.ToString();
     }
+
+    private static string Short(string name) => name["kd_targets.".Length..];
+
+    private static string DiagnosticsIntro(Findings f) =>
+        "From the stored teacher embeddings alone (kd_targets stages: seconds each, ready as soon as the embeddings are, no training): per KD cell, " +
+        "the entropy of its ensemble's targets in units of log(batch size) (0 one-hot, 1 uniform), how often their largest target is " +
+        "the pair's own caption or image (top1_gt), and how often two teachers' largest targets coincide (agreement), beside the trained " +
+        $"mean {f.Metric}. ρ: Spearman's rank correlation with the trained mean over these cells (positive: the higher the diagnostic, the better the cell).";
+
+    private static IEnumerable<string> DiagnosedCells(KdTargetDiagnostics d, DiagnosedCell c) =>
+        [c.Label, F(c.Trained), .. d.Names.Select(n => c.Values.TryGetValue(n, out var v) ? F(v) : "—")];
+
+    private static string Ranking(Findings f, DiagnosticRanking r) =>
+        r.Rho is not { } rho ? $"{Short(r.Name)}: no ranking to compare ({r.Cells} cells, or no spread)"
+        : $"{Short(r.Name)}: ρ = {rho.ToString("+0.00;−0.00", CultureInfo.InvariantCulture)} over {r.Cells} cells" +
+          (r.P is { } p ? $" (p {P(p)}): " + (p < 1 - f.Level ? "it ranks the cells as training did" : "it does not predict the trained ranking with these cells") : "");
 
     private static int Pct(Findings f) => (int)Math.Round(f.Level * 100);
 

@@ -88,4 +88,36 @@ public sealed class FindingsTests
         Assert.False(teachers.AgainstBaseline);
         Assert.Equal("t_a", teachers.Effect!.B);
     }
+
+    /// <summary>
+    /// Runs that carry their kd_targets stage's metrics: the findings list them per KD cell beside the trained mean,
+    /// and rank-correlate each with it. Here entropy falls as accuracy rises (ρ = −1) and top1_gt rises with it (ρ = +1).
+    /// </summary>
+    [Fact]
+    public void Diagnostics_AreShownPerCell_WithTheirRankCorrelationToTheTrainedMetric()
+    {
+        var results = SampleResults.OneAtATime();
+        // Per cell, a diagnostic that orders the cells exactly as zeroshot_avg does (and one that orders them backwards).
+        var means = results.Runs.GroupBy(r => r.CellIndex).ToDictionary(g => g.Key, g => g.Where(r => r.Metrics.ContainsKey("zeroshot_avg")).Average(r => r.Metrics["zeroshot_avg"]));
+        static bool Kd(Core.Results.RunResult r) => r.Metrics.Count > 0 && r.Params[SampleResults.Teachers] is System.Text.Json.Nodes.JsonArray { Count: > 0 };
+        var runs = results.Runs.Select(r => !Kd(r) ? r
+            : r with { Metrics = new Dictionary<string, double>(r.Metrics) { ["kd_targets.entropy"] = 1 - means[r.CellIndex], ["kd_targets.top1_gt"] = means[r.CellIndex] / 2 } }).ToList();
+        var f = AblationSummarizer.Summarize(results with { Runs = runs }, ReportOptions.Default).Findings!;
+
+        var d = f.Diagnostics!;
+        Assert.Equal(["kd_targets.entropy", "kd_targets.top1_gt"], d.Names);
+        Assert.Equal(4, d.Cells.Count); // the no-KD cell has no targets to diagnose
+        Assert.Equal(-1.0, d.Rankings[0].Rho!.Value, 9);
+        Assert.Equal(1.0, d.Rankings[1].Rho!.Value, 9);
+        var md = Ablations.Reports.Tables.FindingsText.Markdown(f);
+        Assert.Contains("## KD targets, diagnosed without training", md);
+        Assert.Contains("top1_gt: ρ = +1.00 over 4 cells (p < 0.001): it ranks the cells as training did", md);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1.0, 2, 3, 4 }, new[] { 10.0, 20, 30, 40 }, 1.0)]
+    [InlineData(new[] { 1.0, 2, 3, 4 }, new[] { 4.0, 3, 2, 1 }, -1.0)]
+    [InlineData(new[] { 1.0, 2, 2, 3 }, new[] { 1.0, 3, 2, 4 }, 0.9486832980505138)] // ties take their average rank
+    public void Spearman_OnKnownRankings(double[] x, double[] y, double rho) =>
+        Assert.Equal(rho, FindingsBuilder.Spearman([.. x.Zip(y)])!.Value, 9);
 }

@@ -21,7 +21,7 @@ public sealed class QuickstartPlanTests
         var plan = Planner.Plan(loaded.Spec!);
 
         Assert.Equal(12, plan.Runs.Count); // baseline, t_a, t_b, t_a+t_b at 5, 20, 50; two seeds
-        Assert.Equal(84, plan.TotalStageInstances);
+        Assert.Equal(94, plan.TotalStageInstances); // + a kd_targets stage in each of the 10 KD runs
         int Unique(string type) => plan.Stages.Count(s => s.Type == type);
         Assert.Equal(1, Unique("world"));
         Assert.Equal(2, Unique("teacher"));
@@ -29,7 +29,8 @@ public sealed class QuickstartPlanTests
         Assert.Equal(0, Unique("captioner"));
         Assert.Equal(12, Unique("student"));
         Assert.Equal(14, Unique("eval")); // 12 students + 2 teachers
-        Assert.Equal(31, plan.Stages.Count);
+        Assert.Equal(5, Unique("kd_targets")); // one per teachers × KD scale: both seeds of a cell share it
+        Assert.Equal(36, plan.Stages.Count);
         var world = plan.Stages.Single(s => s.Type == "world").Hash;
         Assert.All(plan.Runs, r => Assert.Equal(world, r.StageHashesByKey["world"]));
     }

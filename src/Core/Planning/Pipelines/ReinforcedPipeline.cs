@@ -6,7 +6,8 @@ namespace Ablations.Core.Planning.Pipelines;
 
 /// <summary>
 /// The MobileCLIP pipeline: world → teacher per ensemble member (+ its eval) → captioner per declared
-/// captioner → captions → embed per teacher → student → eval (terminal). Each stage's config holds only what
+/// captioner → captions → embed per teacher → student → eval (terminal), and beside the student, for a KD student,
+/// kd_targets (its targets diagnosed from the embeddings, no training). Each stage's config holds only what
 /// changes its output, so stages that runs share (the world, a teacher, its embeddings) hash identically:
 /// e.g. the run seed and KD scale live in the student config, never in a teacher's.
 /// </summary>
@@ -14,7 +15,7 @@ namespace Ablations.Core.Planning.Pipelines;
 /// Spec layout (spec.Stages = the `stages:` section): world{…WorldOptions}, teacher{defaults for every
 /// teacher variant}, captioner{defaults for every captioner variant}, captions{…}, embed{augment{…}},
 /// student{arch, pool, schedule…, lambda, teachers: [variant names], caption_mix: [captioner names],
-/// kd{scale: one scale for all teachers, scales{name: scale}}, …}, eval{tasks}. Variants: teachers.NAME
+/// kd{scale: one scale for all teachers, scales{name: scale}}, …}, kd_targets{batches, seed}, eval{tasks}. Variants: teachers.NAME
 /// {arch, pool, seed, kd_scale, schedule…}, captioners.NAME{finetune, …}.
 /// A teacher's KD scale is kd.scales[NAME], else kd.scale, else the variant's kd_scale; none of them is an
 /// error here, at plan time (the reference code's silent default of 1 gives near-uniform targets).
@@ -54,6 +55,11 @@ public sealed class ReinforcedPipeline : IPipeline
         var captions = CaptionsOptions.Bind(captionsReader) with { Pool = student?.Pool ?? "web" };
         if (captionsReader.Has("pool")) captionsReader.Error("pool", "captions are made for the student's pool; set student.pool instead");
         captionsReader.RejectUnknown();
+
+        // kd_targets: {batches, seed}; its teachers, scales and batch size are the student's.
+        var diagnosisReader = root.Child("kd_targets");
+        var (diagnosisBatches, diagnosisSeed) = (diagnosisReader.Int("batches", KdTargetsOptions.DefaultBatches, 1, 10_000), diagnosisReader.Long("seed", 0));
+        diagnosisReader.RejectUnknown();
 
         var evalReader = root.Child("eval");
         var eval = EvalOptions.Bind(evalReader);
@@ -105,6 +111,14 @@ public sealed class ReinforcedPipeline : IPipeline
         var studentInputs = new Dictionary<string, string> { ["world"] = "world" };
         foreach (var t in student.Teachers) studentInputs[$"embed:{t.Name}"] = $"embed:{t.Name}";
         foreach (var c in student.CaptionMix) studentInputs[$"captions:{c}"] = $"captions:{c}";
+        if (student.Teachers.Count > 0)
+        {
+            // The targets this student is distilled from, diagnosed without training (beside its trained results in the
+            // report). Its sampling seed is fixed, so the seeds of a cell, and cells that differ only elsewhere, share it.
+            var diagnosis = new KdTargetsOptions(student.Teachers, student.Schedule.BatchSize, diagnosisBatches, diagnosisSeed);
+            stages.Add(new StageSpec("kd_targets", "kd_targets", diagnosis.ToJson(),
+                student.Teachers.ToDictionary(t => $"embed:{t.Name}", t => $"embed:{t.Name}")));
+        }
         stages.Add(new StageSpec("student", "student", student.ToJson(), studentInputs));
         stages.Add(new StageSpec("eval", "eval", eval.ToJson(), new Dictionary<string, string> { ["world"] = "world", ["model"] = "student" }));
         return stages;
