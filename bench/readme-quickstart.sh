@@ -48,8 +48,18 @@ def claim(c):
     tail = f", {c['seeds_to_tell']} seeds would tell" if c["verdict"] == "undecided" and c.get("seeds_to_tell") else ""
     return f"`{c['axis'].split('.')[-1]}: {c['text']}` {c['verdict']}{tail}"
 claims = ("Claims of the spec, tested on these seeds (Holm over all claims): " + "; ".join(claim(c) for c in findings.get("claims", [])) + ".") if findings.get("claims") else ""
+# The kd_targets diagnostics (no training) against the trained ranking, from the same findings.
+diag = findings.get("diagnostics") or {}
+def rank(r):
+    if r.get("rho") is None: return None
+    return f"{r['name'].split('.')[-1]} ρ = {r['rho']:+.2f}" + (f" (p {r['p']:.2f})" if r.get("p") is not None else "")
+ranks = [x for x in (rank(r) for r in diag.get("rankings", [])) if x]
+cells = diag.get("cells", [])
+diagnosed = (f"KD targets diagnosed without training (kd_targets): ensemble target entropy "
+             f"{min(c['values']['kd_targets.entropy'] for c in cells):.3f}–{max(c['values']['kd_targets.entropy'] for c in cells):.3f} of uniform "
+             f"over the {len(cells)} KD cells; against the trained ranking: {', '.join(ranks)}.") if cells and ranks else ""
 block = "\n".join([f"<!-- quickstart:begin (written by bench/readme-quickstart.sh from plan {os.environ['PLAN_HASH'][:12]}; do not edit by hand) -->",
-                   *table, "", facts, *([""] + [claims] if claims else []), "<!-- quickstart:end -->"])
+                   *table, "", facts, *([""] + [claims] if claims else []), *([""] + [diagnosed] if diagnosed else []), "<!-- quickstart:end -->"])
 readme = open("README.md").read()
 new, n = re.subn(r"<!-- quickstart:begin.*?<!-- quickstart:end -->", lambda _: block, readme, flags=re.S)
 if n != 1: raise SystemExit("README.md has no quickstart:begin/end markers")
