@@ -17,20 +17,9 @@ public sealed record KdTargetsOptions(IReadOnlyList<KdTeacher> Teachers, int Bat
 
     internal static KdTargetsOptions Bind(ConfigReader r)
     {
-        var teachers = new List<KdTeacher>();
-        if (r.Raw("teachers") is JsonArray arr)
-        {
-            for (var i = 0; i < arr.Count; i++)
-            {
-                var t = new ConfigReader(arr[i] as JsonObject, r.PathOf($"teachers[{i}]"), r.Errors);
-                var name = t.String("name", "");
-                if (!t.Has("scale")) t.Error("scale", "teacher logit scale is required");
-                teachers.Add(new KdTeacher(name, t.Double("scale", double.NaN, 1e-3, 1000)));
-                t.RejectUnknown();
-            }
-        }
+        var teachers = KdTeacher.BindList(r);
         if (teachers.Count == 0) r.Error("teachers", "expected a non-empty list of {name, scale}: the teachers whose targets are diagnosed");
-        return new KdTargetsOptions(teachers.OrderBy(t => t.Name, StringComparer.Ordinal).ToList(),
+        return new KdTargetsOptions(teachers,
             r.Int("batch_size", 128, 2, 1 << 16), r.Int("batches", DefaultBatches, 1, 10_000), r.Long("seed", 0));
     }
 

@@ -27,19 +27,7 @@ public sealed record StudentOptions(
 
     internal static StudentOptions Bind(ConfigReader r)
     {
-        var teachers = new List<KdTeacher>();
-        if (r.Raw("teachers") is JsonArray arr)
-        {
-            for (var i = 0; i < arr.Count; i++)
-            {
-                var t = new ConfigReader(arr[i] as JsonObject, r.PathOf($"teachers[{i}]"), r.Errors);
-                var name = t.String("name", "");
-                if (!t.Has("scale")) t.Error("scale", "teacher logit scale is required (a missing scale would silently mean near-uniform targets)");
-                teachers.Add(new KdTeacher(name, t.Double("scale", double.NaN, 1e-3, 1000)));
-                t.RejectUnknown();
-            }
-        }
-        else if (r.Raw("teachers") is not null) r.Error("teachers", "expected a list of {name, scale}");
+        var teachers = KdTeacher.BindList(r);
         var lambda = r.Double("lambda", teachers.Count == 0 ? 0 : 1, 0, 1);
         if (teachers.Count == 0 && lambda > 0) r.Error("lambda", $"lambda is {lambda} but the student has no teachers; set lambda 0 (plain CLIP) or add teachers");
         var sampling = r.String("sampling", "random", ["random", "sequential"]);
@@ -47,7 +35,7 @@ public sealed record StudentOptions(
         return new StudentOptions(
             r.String("arch", "cnn-tiny"), r.String("pool", "web", TeacherOptions.Pools), r.Long("seed", 1),
             ScheduleOptions.Bind(r, ScheduleOptions.Default), lambda,
-            teachers.OrderBy(t => t.Name, StringComparer.Ordinal).ToList(), r.Strings("caption_mix", []),
+            teachers, r.Strings("caption_mix", []),
             Opt("captions_per_captioner"), Opt("augmentations_used"), AugmentOptions.Bind(r.Child("augment")),
             sampling == "sequential", r.Double("gt_replace_prob", 0, 0, 1));
     }

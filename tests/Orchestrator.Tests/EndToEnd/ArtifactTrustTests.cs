@@ -98,7 +98,7 @@ public sealed class ArtifactTrustTests(CleanQuickstarts clean) : IClassFixture<C
         var run = Run(dir);
 
         Assert.True(run.ExitCode == 0, run.All);
-        Assert.Contains("12 runs (12 new), 31 unique stages (24 new, 7 already done)", run.Stdout);
+        Assert.Contains("12 runs (12 new), 36 unique stages (24 new, 12 already done)", run.Stdout);
         Assert.Equal(clean.B, ReportedResults.Of(dir.Path, "quickstart"));
         using var db = dir.Store().NewContext();
         Assert.All(db.Stages.Where(s => s.Type == "teacher" || s.Type == "world"), s => Assert.Equal(1, s.Attempts)); // copied, reused, never re-run
@@ -117,7 +117,7 @@ public sealed class ArtifactTrustTests(CleanQuickstarts clean) : IClassFixture<C
 
         var again = Run(dir);
         Assert.True(again.ExitCode == 0, again.All);
-        Assert.Contains("revision 1 (unchanged): 12 runs (0 new), 31 unique stages (0 new, 31 already done), 0 enqueued now", again.Stdout);
+        Assert.Contains("revision 1 (unchanged): 12 runs (0 new), 36 unique stages (0 new, 36 already done), 0 enqueued now", again.Stdout);
         Assert.Equal(before, Updated());
         Assert.Equal(clean.A, ReportedResults.Of(dir.Path, "quickstart"));
 
@@ -192,7 +192,7 @@ public sealed class ArtifactTrustTests(CleanQuickstarts clean) : IClassFixture<C
 
         var found = Ablate.Run(dir.Path, "verify");
         Assert.Equal(1, found.ExitCode);
-        Assert.Contains("28 intact, 0 adopted, 2 damaged, 1 missing", found.Stdout);
+        Assert.Contains("33 intact, 0 adopted, 2 damaged, 1 missing", found.Stdout);
         Assert.Contains(teacher.Hash[..12], found.Stdout);
         Assert.Contains($"{Path.GetFileName(embedFile)}: ", found.Stdout);
         Assert.Contains("the artifact folder is missing", found.Stdout);
@@ -209,7 +209,7 @@ public sealed class ArtifactTrustTests(CleanQuickstarts clean) : IClassFixture<C
         Assert.Equal(clean.A, ReportedResults.Of(dir.Path, "quickstart"));
         var again = Ablate.Run(dir.Path, "verify");
         Assert.True(again.ExitCode == 0, again.All);
-        Assert.Contains("31 intact", again.Stdout);
+        Assert.Contains("36 intact", again.Stdout);
         Assert.Equal(1, Stage(dir, "student", 1).Attempts); // what was computed from the teacher read it intact and is kept
     }
 
@@ -223,17 +223,17 @@ public sealed class ArtifactTrustTests(CleanQuickstarts clean) : IClassFixture<C
         var blind = Run(dir);
 
         Assert.Equal(3, blind.ExitCode);
-        Assert.Contains("none of the 31 artifacts the results store records is there", blind.Stderr.Replace("\n", ""));
+        Assert.Contains("none of the 36 artifacts the results store records is there", blind.Stderr.Replace("\n", ""));
         using (var db = dir.Store().NewContext())
         {
-            Assert.Equal(31, db.Stages.Count(s => s.Status == StageStatus.Succeeded));
-            Assert.Equal(31, db.Artifacts.Count());
+            Assert.Equal(36, db.Stages.Count(s => s.Status == StageStatus.Succeeded));
+            Assert.Equal(36, db.Artifacts.Count());
         }
         Assert.False(Directory.Exists(dir.Workspace.ArtifactsDir)); // the blind run, a re-run of a finished grid, wrote nothing
         Directory.Move(away, dir.Workspace.ArtifactsDir);
         var back = Run(dir);
         Assert.True(back.ExitCode == 0, back.All);
-        Assert.Contains("31 unique stages (0 new, 31 already done), 0 enqueued now", back.Stdout);
+        Assert.Contains("36 unique stages (0 new, 36 already done), 0 enqueued now", back.Stdout);
         Assert.Equal(clean.A, ReportedResults.Of(dir.Path, "quickstart"));
     }
 

@@ -21,7 +21,7 @@ public sealed class ReinforcedSmokeTests
         using var db = dir.Store().NewContext();
         var stages = db.Stages.AsNoTracking().ToList();
         Assert.All(stages, s => Assert.Equal(StageStatus.Succeeded, s.Status));
-        Assert.Equal(["captioner", "captions", "embed", "eval", "student", "teacher", "world"], stages.Select(s => s.Type).Distinct().Order());
+        Assert.Equal(["captioner", "captions", "embed", "eval", "kd_targets", "student", "teacher", "world"], stages.Select(s => s.Type).Distinct().Order());
         Assert.Equal(1, stages.Count(s => s.Type == "world"));
         Assert.Equal(2, stages.Count(s => s.Type == "captioner")); // pretrained and fine-tuned, shared by all runs
 
