@@ -148,22 +148,28 @@ public sealed class StageExecutionHost : IStageJobHandler
     {
         duplicate = false;
         var until = DateTime.UtcNow + _settings.PrefetchHold;
+        var renew = DateTime.MinValue;
         while (true)
         {
-            if (!_store.Hold(hash, worker))
+            // The hold is a heartbeat: renewed once per heartbeat however often the question below is asked.
+            if (DateTime.UtcNow >= renew)
             {
-                duplicate = true;
-                return null;
+                if (!_store.Hold(hash, worker))
+                {
+                    duplicate = true;
+                    return null;
+                }
+                renew = DateTime.UtcNow + _settings.Heartbeat;
             }
-            var left = until - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
+            if (until <= DateTime.UtcNow)
             {
                 if (_store.AnotherRunnerIsFree(needs, WorkerName)) return null;
                 // --prefetch-hold 0 asks at once; the question is then repeated each heartbeat, not in a busy loop.
                 until = DateTime.UtcNow + (_settings.PrefetchHold > TimeSpan.Zero ? _settings.PrefetchHold : _settings.Heartbeat);
-                continue;
             }
-            if (_slots.TryAcquire(needs.Devices, left < _settings.Heartbeat ? left : _settings.Heartbeat, shutdown) is { } slot) return slot;
+            var next = until < renew ? until : renew;
+            var wait = next - DateTime.UtcNow;
+            if (_slots.TryAcquire(needs.Devices, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, shutdown) is { } slot) return slot;
         }
     }
 
