@@ -24,8 +24,7 @@ public sealed partial class ResultsStore
     {
         using var db = NewContext();
         var now = DateTime.UtcNow;
-        var holder = db.Runners.AsNoTracking().Where(r => r.Name == runner.Name && r.Id != runner.Id &&
-            (r.State == RunnerState.Running || r.State == RunnerState.Draining)).ToList().FirstOrDefault(r => !IsLate(r, now));
+        var holder = db.Runners.AsNoTracking().Where(r => r.Name == runner.Name && r.Id != runner.Id).ToList().FirstOrDefault(r => IsLive(r, now));
         if (holder is not null)
             throw new InvalidOperationException($"a live runner is already named '{runner.Name}' (on {holder.Host}, pid {holder.Pid}, " +
                 $"heartbeat {(now - holder.HeartbeatAt).TotalSeconds:F0} s ago); give this one another --name");
@@ -69,9 +68,8 @@ public sealed partial class ResultsStore
     {
         using var db = NewContext();
         var now = DateTime.UtcNow;
-        var matched = db.Runners.AsNoTracking()
-            .Where(r => (r.Name == nameOrHost || r.Id == nameOrHost || r.Host == nameOrHost) && (r.State == RunnerState.Running || r.State == RunnerState.Draining))
-            .ToList().Where(r => !IsLate(r, now)).ToList();
+        var matched = db.Runners.AsNoTracking().Where(r => r.Name == nameOrHost || r.Id == nameOrHost || r.Host == nameOrHost)
+            .ToList().Where(r => IsLive(r, now)).ToList();
         foreach (var r in matched)
             db.Runners.Where(x => x.Id == r.Id).ExecuteUpdate(u => u.SetProperty(x => x.DrainRequested, true));
         return (IReadOnlyList<RunnerRow>)matched;
@@ -82,11 +80,10 @@ public sealed partial class ResultsStore
     {
         using var db = NewContext();
         var now = DateTime.UtcNow;
-        var rows = db.Runners.AsNoTracking().OrderBy(r => r.StartedAt).ToList()
-            .Where(r => all || (r.State is RunnerState.Running or RunnerState.Draining && !IsLate(r, now))).ToList();
-        var running = db.Stages.AsNoTracking().Where(s => s.Status == StageStatus.Running && s.Worker != null).ToList();
-        return (IReadOnlyList<RunnerView>)rows.Select(r => new RunnerView(r,
-            running.Where(s => s.Worker!.StartsWith(r.Id + ":", StringComparison.Ordinal)).OrderBy(s => s.StartedAt).ToList())).ToList();
+        var rows = db.Runners.AsNoTracking().OrderBy(r => r.StartedAt).ToList().Where(r => all || IsLive(r, now)).ToList();
+        var running = db.Stages.AsNoTracking().Where(s => s.Status == StageStatus.Running && s.Worker != null).OrderBy(s => s.StartedAt).ToList()
+            .ToLookup(s => RunnerOf(s.Worker!), StringComparer.Ordinal);
+        return (IReadOnlyList<RunnerView>)rows.Select(r => new RunnerView(r, running[r.Id].ToList())).ToList();
     });
 
     /// <summary>
@@ -99,20 +96,40 @@ public sealed partial class ResultsStore
     {
         using var db = NewContext();
         var now = DateTime.UtcNow;
-        var others = db.Runners.AsNoTracking().Where(r => r.State == RunnerState.Running && r.Id != self && !r.DrainRequested).ToList()
-            .Where(r => !IsLate(r, now) && Placement.Misfit(needs, RunnerOffer.Of(r)) is null).ToList();
+        var others = TakingWork(db, now).Where(r => r.Id != self && Placement.Misfit(needs, RunnerOffer.Of(r)) is null).ToList();
         if (others.Count == 0) return false;
         var busy = db.Stages.AsNoTracking().Where(s => s.Status == StageStatus.Running && s.Worker != null).Select(s => s.Worker!).ToList()
             .GroupBy(RunnerOf, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return others.Any(r => busy.GetValueOrDefault(r.Id) + needs.Devices <= RunnerOffer.Of(r).Devices.Count * Math.Max(1, r.WorkersPerDevice));
     });
 
-    /// <summary>Live runners only (placement and `status` read these).</summary>
-    public IReadOnlyList<RunnerRow> LiveRunners() => Runners().Select(v => v.Runner).ToList();
+    /// <summary>Live runners (<see cref="IsLive"/>), without their stages.</summary>
+    public IReadOnlyList<RunnerRow> LiveRunners() => Guard(() =>
+    {
+        using var db = NewContext();
+        var now = DateTime.UtcNow;
+        return (IReadOnlyList<RunnerRow>)db.Runners.AsNoTracking().OrderBy(r => r.StartedAt).ToList().Where(r => IsLive(r, now)).ToList();
+    });
+
+    /// <summary>The runners that take new work (<see cref="TakesWork"/>): the ones placement, parking and `status` ask about.</summary>
+    public IReadOnlyList<RunnerRow> RunnersTakingWork() => Guard(() =>
+    {
+        using var db = NewContext();
+        return (IReadOnlyList<RunnerRow>)TakingWork(db, DateTime.UtcNow);
+    });
+
+    private static List<RunnerRow> TakingWork(AblationsDbContext db, DateTime now) =>
+        db.Runners.AsNoTracking().Where(r => r.State == RunnerState.Running && !r.DrainRequested).ToList().Where(r => TakesWork(r, now)).ToList();
 
     /// <summary>True once a live runner has missed its heartbeats for longer than its own stale-after.</summary>
     public static bool IsLate(RunnerRow r, DateTime now) =>
         r.State is RunnerState.Running or RunnerState.Draining && now - r.HeartbeatAt > TimeSpan.FromSeconds(r.StaleAfterSeconds);
+
+    /// <summary>Live: running or draining, heartbeat on time (a name is taken, a drain can be asked, `ablate runners` lists it).</summary>
+    public static bool IsLive(RunnerRow r, DateTime now) => r.State is RunnerState.Running or RunnerState.Draining && !IsLate(r, now);
+
+    /// <summary>Takes new work: live, running and not asked to drain (a draining runner fetches nothing more).</summary>
+    public static bool TakesWork(RunnerRow r, DateTime now) => r.State == RunnerState.Running && !r.DrainRequested && !IsLate(r, now);
 
     /// <summary>
     /// Part of every runner's sweep: live runners whose heartbeat is late become Lost (a runner never marks itself: a

@@ -54,7 +54,7 @@ public sealed class StatusCommand : Command<StatusCommand.Settings>
         var progress = new ExperimentProgress(store.StagesOfRevision(revision.Id));
         AnsiConsole.WriteLine(ProgressView.Summary(progress, DateTime.UtcNow - experiment.UpdatedAt));
         var runners = store.Runners(all: true);
-        var live = runners.Where(r => r.State(DateTime.UtcNow) is RunnerState.Running).Select(r => r.Runner).ToList();
+        var live = runners.Select(r => r.Runner).Where(r => ResultsStore.TakesWork(r, DateTime.UtcNow)).ToList();
         var where = new Placing(runners.ToDictionary(r => r.Runner.Id, r => r.Runner), live);
         var stages = new Table().AddColumns("stage", "type", "hash", "status", "attempts", "seconds", "runner", "detail");
         // Stages are listed by the names their runs give them (a spec's own stage names, "teacher:dfn_a"), with their type.

@@ -180,13 +180,13 @@ public sealed class StageExecutionHost : IStageJobHandler
     public event Action<string, string>? StageParked;
 
     /// <summary>
-    /// A stage this runner cannot take (it needs more devices or memory than it has; Placement). When another live runner
-    /// can, the stage goes back on its queue for it, after a pause that keeps this runner from fetching it again at once;
+    /// A stage this runner cannot take (it needs more devices or memory than it has; Placement). When another runner that
+    /// takes work can (a draining one does not count), the stage goes back on its queue for it, after a pause that keeps this runner from fetching it again at once;
     /// when none can, it is parked (Queued without a job) until one that can starts, and `status` says why it waits.
     /// </summary>
     private void PassOn(string hash, string worker, StageNeeds needs, string misfit, CancellationToken shutdown)
     {
-        var others = _store.LiveRunners().Where(r => r.Id != WorkerName).ToList();
+        var others = _store.RunnersTakingWork().Where(r => r.Id != WorkerName).ToList();
         if (Placement.NobodyCanTake(needs, others) is { } why)
         {
             if (_store.Park(hash)) StageParked?.Invoke(hash, why);

@@ -92,6 +92,20 @@ public sealed class RunnerRegistryTests
     }
 
     /// <summary>The registry's view of a runner counts its devices as its slots do: `--devices cpu,cpu` is two devices.</summary>
+    /// <summary>A runner asked to drain is still live (listed, named) but takes no new work: placement and parking skip it.</summary>
+    [Fact]
+    public void DrainRequested_RunnerStaysLive_ButTakesNoWork()
+    {
+        using var f = new StoreFixture();
+        f.Store.RegisterRunner(Row("a:1:x", "a"));
+        f.Store.RegisterRunner(Row("b:2:y", "b"));
+        Assert.Single(f.Store.RequestDrain("a"));
+        Assert.Equal(["a:1:x", "b:2:y"], f.Store.LiveRunners().Select(r => r.Id).Order());
+        Assert.Equal(["b:2:y"], f.Store.RunnersTakingWork().Select(r => r.Id));
+        Assert.False(f.Store.AnotherRunnerIsFree(new StageNeeds("default", 1, null), "b:2:y")); // a would be free, but it drains
+        Assert.True(f.Store.AnotherRunnerIsFree(new StageNeeds("default", 1, null), "a:1:x"));
+    }
+
     [Fact]
     public void Placement_DevicesListedTwice_CountAsTwo_AsTheRunnersSlotsCountThem()
     {
