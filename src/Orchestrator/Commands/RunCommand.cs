@@ -163,7 +163,9 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             Cli.Err.MarkupLine($"[red]stage {s.Type} {s.Hash[..12]} failed[/] ({Markup.Escape(s.FailureKind ?? "")}): {Markup.Escape(s.Error ?? "")}\n  log: {Markup.Escape(Path.Combine(workspace.LogsDir, s.Hash + ".log"))}");
         var results = ResultsReader.Load(store, experiment);
         ResultsConsole.Print(results);
-        var report = ReportPublisher.Write(results, settings.Reports);
+        // A cut plan (--until) names no metric: its report tables every headline metric its runs end with (kd_targets:
+        // entropy, top1_gt, agreement), not only the first in name order.
+        var report = ReportPublisher.Write(results, settings.Reports, settings.Until is null ? null : ResultsConsole.HeadlineMetrics(results, 8));
         foreach (var e in report.Outcome.Errors) Cli.Err.MarkupLine($"[yellow]report: {Markup.Escape(e)}[/]");
         if (report.Outcome.Succeeded)
         {

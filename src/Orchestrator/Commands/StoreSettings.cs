@@ -47,15 +47,33 @@ public class SpecOptions : StoreSettings
     [Description("Plan only N cells (random search: sample N cells), instead of the file's run_cap; a W&B random sweep without run_cap needs it.")]
     public int? RunCap { get; init; }
 
-    public override ValidationResult Validate() =>
-        RunCap is < 1 ? ValidationResult.Error($"--run-cap {RunCap}: give the number of cells to plan, 1 or more") : base.Validate();
+    [CommandOption("--until <KIND>")]
+    [Description("Run each run only up to its stage of this kind (and what it reads), as the experiment NAME-until-KIND: e.g. kd_targets diagnoses every cell's KD targets before any student trains. The full run later reuses those stages.")]
+    public string? Until { get; init; }
 
-    /// <summary>The validated plan of <paramref name="file"/>, or null after printing every problem to stderr; notes go to stderr either way.</summary>
+    public override ValidationResult Validate() =>
+        RunCap is < 1 ? ValidationResult.Error($"--run-cap {RunCap}: give the number of cells to plan, 1 or more")
+        : Until is "" ? ValidationResult.Error("--until: give a stage kind, e.g. --until kd_targets")
+        : base.Validate();
+
+    /// <summary>The validated plan of <paramref name="file"/> (cut by <see cref="Until"/>), or null after printing every problem to stderr; notes go to stderr either way.</summary>
     public Core.Planning.StagePlan? LoadPlan(string file)
     {
         var outcome = Scheduling.SpecPlanning.Load(file, Profile, RunCap);
         foreach (var n in outcome.Notes) Console.Error.WriteLine(n);
-        if (outcome.Ok) return outcome.Plan;
+        if (outcome.Ok)
+        {
+            if (Until is null) return outcome.Plan;
+            try
+            {
+                return Core.Planning.PlanCut.Until(outcome.Plan!, Until);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"{file}: {e.Message}");
+                return null;
+            }
+        }
         foreach (var p in outcome.Problems) Console.Error.WriteLine(p);
         Console.Error.WriteLine($"{outcome.Problems.Count} problem(s) in {file}");
         return null;
