@@ -6,7 +6,7 @@
 #   experiments/mobileclip2/reproduce.sh                 # store ./.ablations, reports in ./reports
 #   ROOT=/tmp/s/.ablations REPORTS=/tmp/s/reports experiments/mobileclip2/reproduce.sh
 #   ONLY_RENDER=1 …                                       # rewrite docs/reproduction.md from existing reports
-# Needs python3 (standard library only). About 35-45 minutes on 2 cores from an empty store.
+# Needs python3 (standard library only). Measured 33 minutes on 2 cores from an empty store (docs/reproduction.md, Cost).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 suite=experiments/mobileclip2
