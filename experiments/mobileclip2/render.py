@@ -73,6 +73,9 @@ if missing:
 
 seeds_text = "/".join(sorted({str(max(c["runs"]["succeeded"] for c in s["cells"])) for s in summaries.values()}))
 commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True).stdout.strip()
+# The plans in the header pin what the numbers were computed from; this line says which checkout rendered the page.
+if subprocess.run(["git", "status", "--porcelain", "--", "src", "experiments/mobileclip2"], capture_output=True, text=True).stdout.strip():
+    commit += " with uncommitted changes to src/ or the suite"
 plans = timings.get("plans", {})
 lines = [
     "# The MobileCLIP2 ablations, reproduced in the procedural world",
@@ -92,7 +95,8 @@ lines = [
     "direction after Holm over every claim of the spec), **disagrees** when significant the other way, and otherwise",
     "cannot tell yet, with the seeds that the observed difference and spread would need (docs/spec.md, Claims).",
     "",
-    f"Code {commit}, {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')}.",
+    f"Rendered by code {commit}, {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')}; the header's plan hashes are the"
+    " ones the runs were made from (a test fails when a spec plans otherwise today).",
     "",
     "## Paper direction vs ours",
     "",
