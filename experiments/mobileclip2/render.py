@@ -15,6 +15,7 @@ import sys
 
 suite, reports, out = sys.argv[1:4]
 paper = json.load(open(os.path.join(suite, "paper.json")))
+order = list(paper["specs"])  # the page's section order
 timings_path = os.path.join(reports, "mobileclip2-timings.json")
 timings = json.load(open(timings_path)) if os.path.exists(timings_path) else {}
 
@@ -62,7 +63,7 @@ def verdict_text(c):
 
 
 summaries, missing = {}, []
-for key in paper["order"]:
+for key in order:
     path = os.path.join(reports, spec_name(key), "summary.json")
     if os.path.exists(path):
         summaries[key] = json.load(open(path))
@@ -104,7 +105,7 @@ lines = [
     "| --- | --- | --- | --- | --- |",
 ]
 tally = {"supported": 0, "refuted": 0, "undecided": 0}
-for key in paper["order"]:
+for key in order:
     entry, summary = paper["specs"][key], summaries[key]
     for c in (summary.get("findings") or {}).get("claims", []):
         tally[c["verdict"]] += 1
@@ -113,7 +114,7 @@ for key in paper["order"]:
         lines.append(f"| {entry['title']} | {said} | `{c['axis']}: {c['text']}` | {tests} | {verdict_text(c)} |")
 lines += ["", f"{tally['supported']} claims agree with the paper, {tally['refuted']} disagree, {tally['undecided']} cannot be told apart with {seeds_text} seeds.", ""]
 
-for key in paper["order"]:
+for key in order:
     entry, summary = paper["specs"][key], summaries[key]
     findings = summary.get("findings") or {}
     metric = summary["metrics"][0]["name"]
@@ -162,7 +163,7 @@ lines += ["## Do the training-free KD-target diagnostics predict the trained ran
           "Spearman's ρ between each diagnostic and the trained metric over the diagnosed cells of a spec (positive: the",
           "higher the diagnostic, the better the cell trained). Specs with fewer than 3 differing diagnosed cells are left out.", "",
           "| spec | diagnostic | cells | ρ | p | predicts? |", "| --- | --- | ---: | ---: | ---: | --- |"]
-for key in paper["order"]:
+for key in order:
     diag = (summaries[key].get("findings") or {}).get("diagnostics")
     for r in (diag or {}).get("rankings", []):
         distinct = {round(c["values"][r["name"]], 6) for c in (diag or {}).get("cells", []) if r["name"] in c["values"]}
@@ -177,7 +178,7 @@ lines.append("")
 # Entropy >= NEAR_UNIFORM of log(batch) is that flag; does it pick the cells that trained worst?
 NEAR_UNIFORM = 0.95
 flag_lines = []
-for key in paper["order"]:
+for key in order:
     diag = (summaries[key].get("findings") or {}).get("diagnostics")
     cells = [c for c in (diag or {}).get("cells", []) if "kd_targets.entropy" in c["values"]]
     flat = [c for c in cells if c["values"]["kd_targets.entropy"] >= NEAR_UNIFORM]
@@ -197,7 +198,7 @@ if flag_lines:
 
 if timings:
     lines += ["## Cost", "", "| spec | seconds |", "| --- | ---: |"]
-    for key in paper["order"]:
+    for key in order:
         if key in timings:
             lines.append(f"| {key} | {timings[key]} |")
     store = "an empty store" if timings.get("fresh_store") else "the store as it was"

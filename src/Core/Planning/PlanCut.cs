@@ -21,10 +21,9 @@ public static class PlanCut
     public static StagePlan Until(StagePlan plan, string kind)
     {
         var byHash = plan.Stages.ToDictionary(s => s.Hash, StringComparer.Ordinal);
-        // Kinds a run has exactly once, in plan order: the ones a cut can end at.
-        var once = plan.Stages.Select(s => s.Kind).Distinct()
-            .Where(k => plan.Runs.All(r => r.StageHashesByKey.Values.Count(h => byHash[h].Kind == k) <= 1)).ToList();
-        string Usable() => $"cut at a stage kind each run has once: {string.Join(", ", once)}";
+        // For the messages only: the kinds a run has at most once, in plan order, which a cut can end at.
+        string Usable() => "cut at a stage kind each run has once: " + string.Join(", ", plan.Stages.Select(s => s.Kind).Distinct()
+            .Where(k => plan.Runs.All(r => r.StageHashesByKey.Values.Count(h => byHash[h].Kind == k) <= 1)));
         if (!plan.Stages.Any(s => s.Kind == kind))
             throw new ArgumentException($"--until {kind}: the plan of {plan.Spec.Name} has no '{kind}' stage; {Usable()}");
 

@@ -22,11 +22,8 @@ internal sealed class KdTargetsStage(ITeacherTargetReader reader) : IStageExecut
         var o = StageSupport.Bind(ctx, KdTargetsOptions.Bind);
         var sets = o.Teachers.Select(t => (t, set: reader.Read(ctx.Input($"embed:{t.Name}")))).ToList();
         var first = sets[0].set;
-        foreach (var (t, set) in sets.Skip(1))
-        {
-            if (!set.Ids.SequenceEqual(first.Ids)) StageSupport.Invalid($"teacher '{t.Name}' targets are of another pool than '{sets[0].t.Name}'");
-            if (!set.Augmentations.SequenceEqual(first.Augmentations)) StageSupport.Invalid($"teacher '{t.Name}' stored other augmentations than '{sets[0].t.Name}'");
-        }
+        if (TeacherTargetSets.Mismatch([.. sets.Select(s => (s.t.Name, s.set))], first.Ids, $"'{sets[0].t.Name}'") is { } mismatch)
+            StageSupport.Invalid(mismatch);
         var n = first.Ids.Length;
         var b = Math.Min(o.BatchSize, n);
         if (b < 2) StageSupport.Invalid($"the pool has {n} pair(s); a batch needs 2 or more");

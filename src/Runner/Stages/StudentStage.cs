@@ -53,12 +53,8 @@ internal sealed class StudentStage(ITeacherTargetReader reader) : IStageExecutor
         var synthetic = Enumerable.Range(0, n).Select(r => captionSets.SelectMany(c => c.set.Captions[r].Take(per)).ToArray()).ToArray();
 
         var teachers = o.Teachers.Select(t => (set: reader.Read(ctx.Input($"embed:{t.Name}")), t)).ToList();
-        foreach (var (set, t) in teachers)
-        {
-            if (!set.Ids.SequenceEqual(pool.Ids)) StageSupport.Invalid($"teacher '{t.Name}' targets do not match pool '{o.Pool}'");
-            if (!set.Augmentations.SequenceEqual(teachers[0].set.Augmentations))
-                StageSupport.Invalid($"teacher '{t.Name}' stored other augmentations than '{teachers[0].t.Name}': image targets would not refer to the same crops");
-        }
+        if (TeacherTargetSets.Mismatch([.. teachers.Select(t => (t.t.Name, t.set))], pool.Ids, $"pool '{o.Pool}'") is { } mismatch)
+            StageSupport.Invalid(mismatch);
         var stored = teachers.Count == 0 ? o.Augment.Count : teachers.Min(t => t.set.Augs);
         var used = o.AugmentationsUsed ?? stored;
         if (used > stored) StageSupport.Invalid($"augmentations_used {used} exceeds the {stored} stored per image");

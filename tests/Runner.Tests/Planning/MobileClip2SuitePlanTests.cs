@@ -41,6 +41,22 @@ public sealed class MobileClip2SuitePlanTests
     }
 
     [Fact]
+    public void PaperJson_NamesEverySpec_AndThePaperFindingOfEveryClaim()
+    {
+        // render.py lays each claim beside the paper's finding paper.json gives for it; a claim it does not name would
+        // stand on the page with no paper finding to compare with.
+        using var paper = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Suite, "paper.json")));
+        var specs = paper.RootElement.GetProperty("specs");
+        Assert.Equal(Specs.Order(), specs.EnumerateObject().Select(p => p.Name).Order());
+        foreach (var name in Specs)
+        {
+            var said = specs.GetProperty(name).GetProperty("claims").EnumerateObject().Select(p => p.Name).ToHashSet();
+            foreach (var claim in PlanOf(Path.Combine(Suite, name + ".yaml")).Spec.Claims)
+                Assert.True(said.Contains(claim.Text), $"paper.json has no paper finding for {name}'s claim '{claim.Text}'");
+        }
+    }
+
+    [Fact]
     public void Suite_SharesWorldTeachersCaptionersCaptionsAndEmbeddings_AndTheQuickstartsTeachers()
     {
         var plans = Specs.Select(s => PlanOf(Path.Combine(Suite, s + ".yaml"))).ToList();

@@ -31,11 +31,8 @@ internal static class DrExporter
         var size = world.Manifest.ImageSize;
         var reader = new EmbeddingArtifact();
         var sets = teachers.Select(t => (t, set: reader.Read(t.Dir))).ToList();
-        foreach (var (t, set) in sets)
-        {
-            if (!set.Ids.SequenceEqual(data.Ids)) throw new InvalidDataException($"teacher '{t.Name}' embedded another pool than '{pool}'");
-            if (!set.Augmentations.SequenceEqual(sets[0].set.Augmentations)) throw new InvalidDataException($"teacher '{t.Name}' stored other augmentations than '{sets[0].t.Name}'");
-        }
+        if (TeacherTargetSets.Mismatch([.. sets.Select(s => (s.t.Name, s.set))], data.Ids, $"'{pool}'") is { } mismatch)
+            throw new InvalidDataException(mismatch);
         var augs = sets[0].set.Augmentations.Select(AugmentParams.ListFromJson).ToArray();
         if (augs.Any(list => list.Any(a => a.Torchvision is null)))
             throw new InvalidDataException("these embeddings were made with Ablations' own augmentations, which Apple's code cannot replay; " +
